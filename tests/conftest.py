@@ -1,0 +1,21 @@
+"""Shared test set-up: report how many notebook cells nbval checked."""
+
+from __future__ import annotations
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Print how many notebook cells passed, failed or were skipped."""
+    counts = {}
+    for outcome in ("passed", "failed", "skipped", "error"):
+        reports = terminalreporter.stats.get(outcome, [])
+        cells = {
+            r.nodeid
+            for r in reports
+            if ".ipynb::" in getattr(r, "nodeid", "") and r.when in ("call", "setup")
+        }
+        counts[outcome] = len(cells)
+    if any(counts.values()):
+        terminalreporter.write_line(
+            "notebook cells (nbval): "
+            + ", ".join(f"{n} {outcome}" for outcome, n in counts.items())
+        )

@@ -1,0 +1,112 @@
+"""Rules every stored notebook follows (see DESIGN.md, "Anatomy")."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
+IDS = [p.name for p in NOTEBOOKS]
+
+LOG_NOISE = re.compile(
+    r"(^[IWEF]\d{4} |tensorflow/core|oneDNN|cuda|absl::|WARNING: All log messages"
+    r"|TF-TRT|XLA service|rebuild TensorFlow)",
+    re.IGNORECASE | re.MULTILINE,
+)
+MACHINE_PATH = re.compile(r"(/work/|/home/|/root/|/tmp/|/usr/|site-packages|\.venv)")
+# A cell may print to stderr only when it shows a warning on purpose.
+STDERR_TAG = "stderr-expected"
+
+
+def _load(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
+def _texts(output) -> list[str]:
+    if output.output_type == "stream":
+        return [output.text]
+    if output.output_type == "error":
+        return [output.ename, output.evalue, *output.traceback]
+    return [v for k, v in output.get("data", {}).items() if k.startswith("text/")]
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "no notebooks found"
+    assert NOTEBOOKS[0].name == "01_gradient_tape.ipynb"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_name_and_kernel(path):
+    assert re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", path.name)
+    nb = _load(path)
+    assert nb.metadata.kernelspec.name == "python3"
+    assert nb.metadata.language_info.name == "python"
+    assert "version" not in nb.metadata.language_info, "kernel-version churn"
+    nbformat.validate(nb)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_run_once_top_to_bottom(path):
+    cells = [c for c in _load(path).cells if c.cell_type == "code"]
+    assert [c.execution_count for c in cells] == list(range(1, len(cells) + 1))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_errors_only_where_tagged_and_tagged_cells_raise(path):
+    for index, cell in enumerate(_load(path).cells):
+        if cell.cell_type != "code":
+            continue
+        tagged = "raises-exception" in cell.metadata.get("tags", [])
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        assert bool(errors) == tagged, f"cell {index}: " + (
+            "tagged raises-exception but raised nothing" if tagged else "error"
+        )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_no_log_noise_stderr_or_machine_paths(path):
+    for index, cell in enumerate(_load(path).cells):
+        for output in cell.get("outputs", []):
+            if output.output_type == "stream" and output.name == "stderr":
+                assert STDERR_TAG in cell.metadata.get("tags", []), (
+                    f"cell {index} wrote to stderr: {output.text[:200]!r}"
+                )
+            for text in _texts(output):
+                assert not LOG_NOISE.search(text), f"cell {index}: log noise {text!r}"
+                found = MACHINE_PATH.search(text)
+                assert not found, f"cell {index}: machine path {found[0]!r} in {text!r}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_anatomy(path):
+    cells = _load(path).cells
+    assert cells[0].cell_type == "markdown"
+    assert re.match(r"# \d\d · .+ — .+", cells[0].source), "title: NN · English — 中文"
+    first_code = next(c for c in cells if c.cell_type == "code")
+    assert first_code.source.startswith("from toolkit import H")
+    assert "nbval-ignore-output" in first_code.metadata.get("tags", [])
+    assert "H.banner()" in first_code.source
+    headings = [c.source for c in cells if c.cell_type == "markdown"]
+    assert any("## Summary" in s for s in headings)
+    assert any("## Exercises" in s for s in headings)
+    assert any("Check it" in s for s in headings)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_figures_end_with_plt_show(path):
+    for index, cell in enumerate(_load(path).cells):
+        if cell.cell_type == "code" and any(
+            "image/png" in o.get("data", {}) for o in cell.outputs
+        ):
+            assert cell.source.rstrip().endswith("plt.show()"), (
+                f"cell {index}: end plotting cells with plt.show()"
+            )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_only_tags_in_cell_metadata(path):
+    for index, cell in enumerate(_load(path).cells):
+        assert set(cell.metadata) <= {"tags"}, f"cell {index}: {dict(cell.metadata)}"

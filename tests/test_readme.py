@@ -1,0 +1,16 @@
+"""The README's notebook table lists exactly the notebooks that exist."""
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).parent.parent
+
+
+def test_readme_table_lists_every_notebook():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    linked = re.findall(r"\]\((notebooks/\d\d_\w+\.ipynb)\)", readme)
+    existing = sorted(
+        f"notebooks/{p.name}" for p in (ROOT / "notebooks").glob("*.ipynb")
+    )
+    assert sorted(linked) == existing
+    assert readme.index("make html") < readme.index("make lab")

@@ -1,0 +1,38 @@
+"""``H``: everything a notebook needs from the toolkit, in one namespace."""
+
+from toolkit.data import (
+    DATA_FILE,
+    TRUE_B,
+    TRUE_W,
+    load_linear_data,
+    make_linear_data,
+    write_linear_data,
+)
+from toolkit.env import banner, env
+from toolkit.fonts import cjk_font
+from toolkit.plotting import (
+    COLORS,
+    plot_fit,
+    plot_function,
+    plot_loss_surface,
+    plot_losses,
+    plot_tangent,
+)
+
+__all__ = [
+    "COLORS",
+    "DATA_FILE",
+    "TRUE_B",
+    "TRUE_W",
+    "banner",
+    "cjk_font",
+    "env",
+    "load_linear_data",
+    "make_linear_data",
+    "plot_fit",
+    "plot_function",
+    "plot_loss_surface",
+    "plot_losses",
+    "plot_tangent",
+    "write_linear_data",
+]

@@ -1,0 +1,125 @@
+"""Re-execute notebooks in fresh kernels and store their outputs.
+
+    python -m tools.execute notebooks/*.ipynb [--jobs N] [--timeout S]
+
+Each notebook runs exactly as nbval runs it (``--nbval-current-env``: the
+kernel of this interpreter, working directory = the notebook's folder, every
+cell with ``store_history=False``), then is normalised and written back
+atomically. A notebook whose execution fails is left untouched; the command
+names the notebook and cell and exits non-zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+from jupyter_client.manager import KernelManager
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError
+from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
+
+from tools.notebook_io import normalise, read, write_atomic
+
+
+class _CurrentEnvKernelManager(KernelManager):
+    """Start the kernel of this interpreter, as ``--nbval-current-env`` does."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("kernel_spec_manager", NbvalKernelspecManager())
+        super().__init__(**kwargs)
+
+
+class _NbvalLikeClient(NotebookClient):
+    """Run cells as nbval does: without storing them in the kernel's history."""
+
+    async def async_execute_cell(self, cell, cell_index, execution_count=None, **_):
+        return await super().async_execute_cell(
+            cell, cell_index, execution_count=execution_count, store_history=False
+        )
+
+
+class ExecutionFailed(RuntimeError):
+    """A cell raised (and was not tagged ``raises-exception``) or timed out."""
+
+
+def execute(path: Path, timeout: int = 600) -> nbformat.NotebookNode:
+    """Execute the notebook at ``path`` and return it normalised (not written)."""
+    nb = read(path)
+    client = _NbvalLikeClient(
+        nb,
+        timeout=timeout,
+        kernel_name=CURRENT_ENV_KERNEL_NAME,
+        kernel_manager_class=_CurrentEnvKernelManager,
+        resources={"metadata": {"path": str(path.parent.resolve())}},
+        record_timing=False,
+    )
+    try:
+        # The kernel's own stderr (start-up chatter) goes nowhere, as in nbval;
+        # what cells print to stderr is still captured as outputs.
+        with open(os.devnull, "w") as devnull:
+            client.execute(stderr=devnull)
+    except (CellExecutionError, CellTimeoutError) as error:
+        index = _failed_cell(nb)
+        where = f"cell {index}" if index is not None else "a cell"
+        raise ExecutionFailed(f"{path}: {where} failed\n{error}") from None
+    return normalise(nb)
+
+
+def _failed_cell(nb: nbformat.NotebookNode) -> int | None:
+    """Index (0-based, all cells counted) of the cell that stored an error."""
+    for index, cell in enumerate(nb.cells):
+        tags = cell.metadata.get("tags", [])
+        if cell.cell_type == "code" and "raises-exception" not in tags:
+            if any(out.output_type == "error" for out in cell.outputs):
+                return index
+    return None
+
+
+def _run_one(path: Path, timeout: int) -> tuple[Path, float, str | None]:
+    start = time.perf_counter()
+    try:
+        nb = execute(path, timeout)
+    except (ExecutionFailed, ValueError) as error:
+        return path, time.perf_counter() - start, str(error)
+    write_atomic(nb, path)
+    return path, time.perf_counter() - start, None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1, help="kernels at once"
+    )
+    parser.add_argument("--timeout", type=int, default=600, help="seconds per cell")
+    args = parser.parse_args(argv)
+    if args.jobs < 1:
+        parser.error(f"--jobs must be at least 1, got {args.jobs}")
+
+    start = time.perf_counter()
+    failures = 0
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        runs = [pool.submit(_run_one, p, args.timeout) for p in args.notebooks]
+        for run in runs:
+            path, seconds, error = run.result()
+            if error is None:
+                print(f"executed {path} in {seconds:.1f} s")
+            else:
+                failures += 1
+                print(f"FAILED {error}\n(left {path} unchanged)", file=sys.stderr)
+    total = time.perf_counter() - start
+    print(
+        f"{len(args.notebooks) - failures} of {len(args.notebooks)} notebooks "
+        f"executed in {total:.1f} s with {args.jobs} job(s)"
+    )
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

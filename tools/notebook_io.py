@@ -1,0 +1,104 @@
+"""Read, normalise and atomically write notebooks.
+
+Stored notebooks are clean, stable JSON so that diffs show content, not
+noise: no timestamps, no kernel version, execution counts 1..n in order,
+and only the ``tags`` kept from each cell's metadata.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+KERNELSPEC = {
+    "display_name": "Python 3 (ipykernel)",
+    "language": "python",
+    "name": "python3",
+}
+LANGUAGE_INFO = {
+    "codemirror_mode": {"name": "ipython", "version": 3},
+    "file_extension": ".py",
+    "mimetype": "text/x-python",
+    "name": "python",
+    "nbconvert_exporter": "python",
+    "pygments_lexer": "ipython3",
+}
+
+
+def read(path: str | os.PathLike) -> nbformat.NotebookNode:
+    """Read a notebook as nbformat v4, with a clear error when it is not one."""
+    path = Path(path)
+    if path.suffix != ".ipynb":
+        raise ValueError(f"{path}: expected a .ipynb notebook")
+    try:
+        return nbformat.read(path, as_version=4)
+    except FileNotFoundError:
+        raise ValueError(f"{path}: notebook not found") from None
+    except Exception as error:  # nbformat raises several kinds for bad JSON
+        raise ValueError(f"{path}: not a valid notebook ({error})") from None
+
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def strip_machine_paths(text: str) -> str:
+    """Replace this machine's absolute paths (the virtualenv, the checkout)
+    in a traceback line with placeholders, so stored outputs are portable."""
+    for prefix, placeholder in (
+        (sys.prefix, "<venv>"),
+        (str(REPO_ROOT), "<repo>"),
+        (os.path.expanduser("~"), "~"),
+    ):
+        if prefix and prefix != "/":
+            text = text.replace(prefix.rstrip("/") + "/", placeholder + "/")
+    return text
+
+
+def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Strip volatile metadata, renumber code cells 1..n and remove machine
+    paths from tracebacks, in place."""
+    title = nb.metadata.get("title")
+    nb.metadata = nbformat.from_dict(
+        {"kernelspec": dict(KERNELSPEC), "language_info": dict(LANGUAGE_INFO)}
+    )
+    if title:
+        nb.metadata["title"] = title
+    nb.nbformat, nb.nbformat_minor = 4, 5
+    count = 0
+    for index, cell in enumerate(nb.cells):
+        tags = cell.metadata.get("tags")
+        cell.metadata = nbformat.from_dict({"tags": list(tags)} if tags else {})
+        cell.setdefault("id", f"cell-{index:03d}")
+        if cell.cell_type == "code":
+            count += 1
+            cell.execution_count = count
+            for output in cell.outputs:
+                if "execution_count" in output:
+                    output.execution_count = count
+                if output.output_type == "error":
+                    output.traceback = [
+                        strip_machine_paths(t) for t in output.traceback
+                    ]
+        elif "attachments" in cell and not cell.attachments:
+            del cell["attachments"]
+    return nb
+
+
+def write_atomic(nb: nbformat.NotebookNode, path: str | os.PathLike) -> None:
+    """Validate and write ``nb`` to ``path`` via a temporary file, so a failure
+    never leaves a half-written notebook behind."""
+    path = Path(path)
+    nbformat.validate(nb)
+    text = nbformat.writes(nb) + "\n"
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
