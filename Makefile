@@ -24,6 +24,9 @@ test: $(STAMP)
 execute: $(STAMP)
 	$(BIN)/python -m tools.execute notebooks/*.ipynb
 
+bench: $(STAMP)
+	$(BIN)/python benchmarks/gradient_descent.py
+
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks
 

@@ -48,15 +48,18 @@ class ExecutionFailed(RuntimeError):
     """A cell raised (and was not tagged ``raises-exception``) or timed out."""
 
 
-def execute(path: Path, timeout: int = 600) -> nbformat.NotebookNode:
-    """Execute the notebook at ``path`` and return it normalised (not written)."""
-    nb = read(path)
+def run(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 600) -> None:
+    """Execute ``nb`` in place in a fresh kernel whose working folder is ``cwd``.
+
+    Raises :class:`ExecutionFailed` naming the first cell that raised without
+    a ``raises-exception`` tag (0-based index among all cells).
+    """
     client = _NbvalLikeClient(
         nb,
         timeout=timeout,
         kernel_name=CURRENT_ENV_KERNEL_NAME,
         kernel_manager_class=_CurrentEnvKernelManager,
-        resources={"metadata": {"path": str(path.parent.resolve())}},
+        resources={"metadata": {"path": str(Path(cwd).resolve())}},
         record_timing=False,
     )
     try:
@@ -67,7 +70,16 @@ def execute(path: Path, timeout: int = 600) -> nbformat.NotebookNode:
     except (CellExecutionError, CellTimeoutError) as error:
         index = _failed_cell(nb)
         where = f"cell {index}" if index is not None else "a cell"
-        raise ExecutionFailed(f"{path}: {where} failed\n{error}") from None
+        raise ExecutionFailed(f"{where} failed\n{error}") from None
+
+
+def execute(path: Path, timeout: int = 600) -> nbformat.NotebookNode:
+    """Execute the notebook at ``path`` and return it normalised (not written)."""
+    nb = read(path)
+    try:
+        run(nb, path.parent, timeout)
+    except ExecutionFailed as error:
+        raise ExecutionFailed(f"{path}: {error}") from None
     return normalise(nb)
 
 

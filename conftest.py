@@ -1,4 +1,10 @@
-"""Shared test set-up: report how many notebook cells nbval checked."""
+"""Shared test set-up: report how many notebook cells nbval checked.
+
+Note: ``make test`` runs pytest-xdist with ``--dist loadfile``. nbval needs
+all cells of a notebook in one kernel, in order, and only ``loadfile`` keeps
+them together (``loadgroup`` hands a worker partial chunks, and pytest tears
+the kernel down between chunks).
+"""
 
 from __future__ import annotations
 
