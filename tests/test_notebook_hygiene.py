@@ -16,7 +16,9 @@ LOG_NOISE = re.compile(
     r"|TF-TRT|XLA service|rebuild TensorFlow)",
     re.IGNORECASE | re.MULTILINE,
 )
-MACHINE_PATH = re.compile(r"(/work/|/home/|/root/|/tmp/|/usr/|site-packages|\.venv)")
+# Absolute paths of this machine; tracebacks keep library paths only as
+# "<venv>/lib/...", which tools/notebook_io.py substitutes.
+MACHINE_PATH = re.compile(r"((?<![\w>.~])/(work|home|root|tmp|usr|opt|var)/|\.venv/)")
 # A cell may print to stderr only when it shows a warning on purpose.
 STDERR_TAG = "stderr-expected"
 

@@ -35,6 +35,22 @@ def test_normalise_is_idempotent_and_strips_volatile_metadata():
     assert [c.execution_count for c in nb.cells[1:]] == [1, 2]
 
 
+def test_consecutive_stream_pieces_are_merged():
+    nb = _notebook("print(1)")
+    nb.cells[1].outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="a"),
+        nbformat.v4.new_output("stream", name="stdout", text="b\n"),
+        nbformat.v4.new_output("stream", name="stderr", text="w\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="c\n"),
+    ]
+    outputs = normalise(nb).cells[1].outputs
+    assert [(o.name, o.text) for o in outputs] == [
+        ("stdout", "ab\n"),
+        ("stderr", "w\n"),
+        ("stdout", "c\n"),
+    ]
+
+
 def test_strip_machine_paths_in_tracebacks():
     import sys
 

@@ -63,6 +63,15 @@ def test_plot_loss_surface_contours_and_paths():
     np.testing.assert_array_equal(ax.get_lines()[0].get_xydata(), path)
     assert _labels(ax) == ["GD"] and ax.get_title() == "surface"
     assert len(fig.axes) == 2, "a colour bar"
+    assert type(ax.collections[0].norm).__name__ == "LogNorm", (
+        "colours follow log levels"
+    )
+
+
+def test_several_exact_curves_have_distinct_dashes():
+    _, ax = H.plot_function(X, X, exact={"a": X, "b": 2 * X, "c": 3 * X})
+    styles = {str(line._dash_pattern) for line in ax.get_lines()[1:4]}
+    assert len(styles) == 3
 
 
 def test_draws_on_a_given_axes():

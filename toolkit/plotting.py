@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import matplotlib as mpl
+import matplotlib.colors
+import matplotlib.ticker
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -50,6 +52,9 @@ STYLE: dict[str, object] = {
 }
 
 ArrayLike = Sequence[float] | np.ndarray
+
+# Reference ("exact") curves are black; distinct dashes tell several apart.
+EXACT_DASHES: tuple = ((0, (4, 3)), (0, (1, 2)), (0, (6, 2, 1, 2)))
 
 
 def apply_style() -> str | None:
@@ -137,11 +142,11 @@ def plot_function(
     ax.plot(xs, _same_length("y", y, xs), label=label)
     for name, values in (derivatives or {}).items():
         ax.plot(xs, _same_length(f"derivative {name!r}", values, xs), label=name)
-    for name, values in (exact or {}).items():
+    for i, (name, values) in enumerate((exact or {}).items()):
         ax.plot(
             xs,
             _same_length(f"exact {name!r}", values, xs),
-            linestyle=(0, (4, 3)),
+            linestyle=EXACT_DASHES[i % len(EXACT_DASHES)],
             color="black",
             linewidth=1.2,
             label=name,
@@ -288,10 +293,13 @@ def plot_loss_surface(
         if np.any(grid <= 0):
             raise ValueError("log contour levels need z > 0 everywhere")
         steps = np.geomspace(grid.min(), grid.max(), levels)
+        norm = mpl.colors.LogNorm(grid.min(), grid.max())  # colours follow levels
     else:
         steps = np.linspace(grid.min(), grid.max(), levels)
-    contour = ax.contour(gx, gy, grid, levels=steps, cmap="viridis", linewidths=1.0)
-    fig.colorbar(contour, ax=ax, label="loss")
+        norm = None
+    contour = ax.contour(gx, gy, grid, levels=steps, norm=norm, linewidths=1.0)
+    bar = fig.colorbar(contour, ax=ax, label="loss")
+    bar.ax.yaxis.set_major_formatter(mpl.ticker.FormatStrFormatter("%.3g"))
     for name, points in (paths or {}).items():
         path = np.asarray(points, dtype=float)
         if path.ndim != 2 or path.shape[1] != 2 or len(path) == 0:

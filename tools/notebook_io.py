@@ -58,6 +58,28 @@ def strip_machine_paths(text: str) -> str:
     return text
 
 
+def merge_streams(outputs: list) -> list:
+    """Join consecutive outputs of the same stream into one.
+
+    ipykernel flushes stdout on a timer, so one ``print`` can arrive as two
+    pieces, split at a point that varies from run to run; nbval joins them
+    before comparing, and so do we before storing.
+    """
+    merged: list = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            output.output_type == "stream"
+            and previous is not None
+            and previous.output_type == "stream"
+            and previous.name == output.name
+        ):
+            previous.text += output.text
+        else:
+            merged.append(output)
+    return merged
+
+
 def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Strip volatile metadata, renumber code cells 1..n and remove machine
     paths from tracebacks, in place."""
@@ -76,6 +98,7 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         if cell.cell_type == "code":
             count += 1
             cell.execution_count = count
+            cell.outputs = merge_streams(cell.outputs)
             for output in cell.outputs:
                 if "execution_count" in output:
                     output.execution_count = count
