@@ -17,8 +17,8 @@ html: $(STAMP)
 	$(BIN)/python -m tools.build_site notebooks site
 
 test: $(STAMP)
-	$(BIN)/ruff check toolkit tests tools notebooks
-	$(BIN)/ruff format --check toolkit tests tools notebooks
+	$(BIN)/ruff check toolkit tests tools benchmarks notebooks
+	$(BIN)/ruff format --check toolkit tests tools benchmarks notebooks
 	$(BIN)/python -m pytest
 
 execute: $(STAMP)
@@ -26,6 +26,7 @@ execute: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/gradient_descent.py
+	$(BIN)/python benchmarks/collection.py
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks
