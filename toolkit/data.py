@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import csv
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
+
+from toolkit.files import write_text_atomic
 
 SEED = 20210621  # the source chapter's build date, 2021.06.21
 TRUE_W = 1.477
@@ -59,17 +60,7 @@ def format_csv(x: np.ndarray, y: np.ndarray) -> str:
 def write_linear_data(path: str | os.PathLike = DATA_FILE, **kwargs) -> Path:
     """Generate the data set (``kwargs`` as for :func:`make_linear_data`) and
     write it to ``path`` atomically: the old file survives any failure."""
-    path = Path(path)
-    text = format_csv(*make_linear_data(**kwargs))
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    return path
+    return write_text_atomic(path, format_csv(*make_linear_data(**kwargs)))
 
 
 def load_linear_data(

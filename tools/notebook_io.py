@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import nbformat
+
+from toolkit.files import write_text_atomic
 
 KERNELSPEC = {
     "display_name": "Python 3 (ipykernel)",
@@ -114,14 +115,5 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def write_atomic(nb: nbformat.NotebookNode, path: str | os.PathLike) -> None:
     """Validate and write ``nb`` to ``path`` via a temporary file, so a failure
     never leaves a half-written notebook behind."""
-    path = Path(path)
     nbformat.validate(nb)
-    text = nbformat.writes(nb) + "\n"
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    write_text_atomic(path, nbformat.writes(nb) + "\n")
