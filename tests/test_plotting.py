@@ -68,6 +68,31 @@ def test_plot_loss_surface_contours_and_paths():
     )
 
 
+def test_colour_bar_labels_are_distinct_on_a_narrow_range():
+    w = np.linspace(0, 1, 5)
+    z = 2.1670 + 1e-4 * np.add.outer(w, w)
+    fig, _ = H.plot_loss_surface(w, w, z, levels=8)
+    fig.canvas.draw()
+    labels = [t.get_text() for t in fig.axes[-1].get_yticklabels() if t.get_text()]
+    assert len(labels) == len(set(labels)) > 3
+
+
+def test_styles_apply_per_curve_and_unknown_names_are_rejected():
+    _, ax = H.plot_losses({"a": [2, 1], "b": [2, 1]}, styles={"b": {"linestyle": "--"}})
+    assert [line.get_linestyle() for line in ax.get_lines()] == ["-", "--"]
+    _, ax = H.plot_fit(X, X, {"fit": (1.0, 0.0)}, styles={"fit": {"color": "red"}})
+    assert ax.get_lines()[0].get_color() == "red"
+    path = np.array([[0.0, 0.0], [1.0, 1.0]])
+    z = np.add.outer(X**2, X**2) + 1
+    _, ax = H.plot_loss_surface(
+        X, X, z, paths={"p": path}, styles={"p": {"marker": "", "linewidth": 3}}
+    )
+    assert ax.get_lines()[0].get_marker() in ("", "None")
+    assert ax.get_lines()[0].get_linewidth() == 3
+    with pytest.raises(ValueError, match="unknown curve"):
+        H.plot_losses({"a": [1, 2]}, styles={"typo": {}})
+
+
 def test_several_exact_curves_have_distinct_dashes():
     _, ax = H.plot_function(X, X, exact={"a": X, "b": 2 * X, "c": 3 * X})
     styles = {str(line._dash_pattern) for line in ax.get_lines()[1:4]}

@@ -88,6 +88,17 @@ def _same_length(name: str, values: object, x: np.ndarray, x_name: str = "x"):
     return array
 
 
+def _styles(styles: Mapping[str, Mapping] | None, curves: Mapping) -> Mapping:
+    """Check that ``styles`` only names curves that exist."""
+    styles = styles or {}
+    unknown = sorted(set(styles) - set(curves))
+    if unknown:
+        raise ValueError(
+            f"styles names unknown curve(s) {unknown}; expected some of {list(curves)}"
+        )
+    return styles
+
+
 def _axes(ax: Axes | None) -> tuple[Figure, Axes]:
     if ax is None:
         import matplotlib.pyplot as plt
@@ -210,16 +221,22 @@ def plot_losses(
     title: str | None = None,
     xlabel: str = "iteration",
     ylabel: str = "loss",
+    styles: Mapping[str, Mapping] | None = None,
 ) -> tuple[Figure, Axes]:
-    """Plot one loss curve per run; ``losses`` maps a run's label to its losses."""
+    """Plot one loss curve per run; ``losses`` maps a run's label to its losses.
+
+    ``styles`` maps a label to extra line properties, for example
+    ``{"TensorFlow": {"linestyle": "--"}}`` for a curve lying on another.
+    """
     if not losses:
         raise ValueError("losses is empty; expected a mapping of label -> values")
+    styles = _styles(styles, losses)
     fig, ax = _axes(ax)
     for name, values in losses.items():
         curve = _vector(f"losses[{name!r}]", values)
         if log and np.any(curve[np.isfinite(curve)] <= 0):
             raise ValueError(f"losses[{name!r}] has values <= 0; log scale needs > 0")
-        ax.plot(np.arange(curve.size), curve, label=name)
+        ax.plot(np.arange(curve.size), curve, label=name, **styles.get(name, {}))
     if log:
         ax.set_yscale("log")
     ax.legend()
@@ -237,22 +254,37 @@ def plot_fit(
     xlabel: str = "x",
     ylabel: str = "y",
     data_label: str = "data",
+    styles: Mapping[str, Mapping] | None = None,
 ) -> tuple[Figure, Axes]:
-    """Scatter the data and draw each line ``label -> (w, b)`` as y = w·x + b."""
+    """Scatter the data and draw each line ``label -> (w, b)`` as y = w·x + b.
+
+    ``styles`` maps a line's label to extra line properties.
+    """
+    styles = _styles(styles, lines)
     xs = _vector("x", x)
     ys = _same_length("y", y, xs)
     fig, ax = _axes(ax)
     ax.scatter(xs, ys, s=14, alpha=0.6, color="grey", label=data_label)
     grid = np.linspace(xs.min(), xs.max(), 2)
-    styles = ["-", "--", "-.", ":"]
+    dashes = ["-", "--", "-.", ":"]
     for i, (name, params) in enumerate(lines.items()):
         if len(params) != 2:
             raise ValueError(f"lines[{name!r}] must be (w, b), got {params!r}")
         w, b = (float(p) for p in params)
-        ax.plot(grid, w * grid + b, linestyle=styles[i % len(styles)], label=name)
+        style = {"linestyle": dashes[i % len(dashes)], **styles.get(name, {})}
+        ax.plot(grid, w * grid + b, label=name, **style)
     ax.legend()
     _finish(ax, title, xlabel, ylabel)
     return fig, ax
+
+
+def _distinct(values: np.ndarray) -> str:
+    """The shortest ``%.Ng`` format (3 digits at least) that tells all apart."""
+    for digits in range(3, 12):
+        labels = {f"{v:.{digits}g}" for v in values}
+        if len(labels) == len(values):
+            return f"%.{digits}g"
+    return "%.12g"
 
 
 def plot_loss_surface(
@@ -267,13 +299,16 @@ def plot_loss_surface(
     title: str | None = None,
     xlabel: str = "w",
     ylabel: str = "b",
+    styles: Mapping[str, Mapping] | None = None,
 ) -> tuple[Figure, Axes]:
     """Contour a loss ``z[i, j] = L(xs[j], ys[i])`` with optimisation paths.
 
     ``paths`` maps a label to an array of shape ``(steps, 2)`` of visited
     ``(x, y)`` points; each is drawn with its start and end marked.
     ``log`` spaces the contour levels geometrically, which shows the valley.
+    ``styles`` maps a path's label to extra line properties.
     """
+    styles = _styles(styles, paths or {})
     gx = _vector("xs", xs)
     gy = _vector("ys", ys)
     grid = np.asarray(z, dtype=float)
@@ -299,14 +334,15 @@ def plot_loss_surface(
         norm = None
     contour = ax.contour(gx, gy, grid, levels=steps, norm=norm, linewidths=1.0)
     bar = fig.colorbar(contour, ax=ax, label="loss")
-    bar.ax.yaxis.set_major_formatter(mpl.ticker.FormatStrFormatter("%.3g"))
+    bar.ax.yaxis.set_major_formatter(mpl.ticker.FormatStrFormatter(_distinct(steps)))
     for name, points in (paths or {}).items():
         path = np.asarray(points, dtype=float)
         if path.ndim != 2 or path.shape[1] != 2 or len(path) == 0:
             raise ValueError(
                 f"paths[{name!r}] must have shape (steps, 2), got {path.shape}"
             )
-        (line,) = ax.plot(path[:, 0], path[:, 1], marker=".", label=name)
+        style = {"marker": ".", **styles.get(name, {})}
+        (line,) = ax.plot(path[:, 0], path[:, 1], label=name, **style)
         ax.plot(*path[0], "o", color=line.get_color(), markersize=7)
         ax.plot(*path[-1], "*", color=line.get_color(), markersize=12)
     if paths:
