@@ -19,8 +19,11 @@ LOG_NOISE = re.compile(
 # Absolute paths of this machine; tracebacks keep library paths only as
 # "<venv>/lib/...", which tools/notebook_io.py substitutes.
 MACHINE_PATH = re.compile(r"((?<![\w>.~])/(work|home|root|tmp|usr|opt|var)/|\.venv/)")
-# A cell may print to stderr only when it shows a warning on purpose.
-STDERR_TAG = "stderr-expected"
+# A cell may print a warning (to stderr, or TensorFlow's logger, which
+# writes to stdout in Jupyter) only when it shows one on purpose.
+WARNING_TAG = "warning-expected"
+TF_WARNING = re.compile(r"^(WARNING|ERROR):tensorflow:", re.MULTILINE)
+MEMORY_ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,}\b")
 
 
 def _load(path: Path) -> nbformat.NotebookNode:
@@ -71,12 +74,18 @@ def test_errors_only_where_tagged_and_tagged_cells_raise(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_no_log_noise_stderr_or_machine_paths(path):
     for index, cell in enumerate(_load(path).cells):
+        warning_expected = WARNING_TAG in cell.metadata.get("tags", [])
         for output in cell.get("outputs", []):
-            if output.output_type == "stream" and output.name == "stderr":
-                assert STDERR_TAG in cell.metadata.get("tags", []), (
+            if output.output_type == "stream" and not warning_expected:
+                assert output.name != "stderr", (
                     f"cell {index} wrote to stderr: {output.text[:200]!r}"
                 )
+                assert not TF_WARNING.search(output.text), (
+                    f"cell {index} logged a TensorFlow warning: {output.text[:200]!r}"
+                )
             for text in _texts(output):
+                found = MEMORY_ADDRESS.search(text)
+                assert not found, f"cell {index}: memory address {found[0]} in output"
                 assert not LOG_NOISE.search(text), f"cell {index}: log noise {text!r}"
                 found = MACHINE_PATH.search(text)
                 assert not found, f"cell {index}: machine path {found[0]!r} in {text!r}"

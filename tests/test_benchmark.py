@@ -1,0 +1,95 @@
+"""The gradient-descent benchmark measures correct code, and reports it.
+
+Every timed method must take the same steps as the chapter's NumPy code;
+a fast method that computes something else would make the table meaningless.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import toolkit  # noqa: F401  first: quiets TensorFlow before the benchmark imports it
+from toolkit.data import make_linear_data
+
+PATH = Path(__file__).resolve().parent.parent / "benchmarks" / "gradient_descent.py"
+
+
+def _load():
+    spec = importlib.util.spec_from_file_location("benchmark_gradient_descent", PATH)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+bench = _load()
+STEPS = 4
+
+
+def chapter_params(x, y, steps):
+    w, b = 0.0, 0.0
+    for _ in range(steps):
+        w, b = bench.step_gradient(w, b, x, y, bench.LR)
+    return w, b
+
+
+# N = 100 is the chapter's size; 101 is prime, so the fused XLA method cannot
+# fold the data into rows and must still be right.
+@pytest.mark.parametrize("n", [100, 101])
+@pytest.mark.parametrize("method", bench.METHODS, ids=[m.key for m in bench.METHODS])
+def test_every_method_takes_the_chapters_steps(method, n, monkeypatch):
+    monkeypatch.setattr(bench, "NUMPY_BLOCK", 16)  # several blocks, a partial last one
+    x, y = make_linear_data(n)
+    runner = method.make(x, y, STEPS)
+    assert STEPS % runner.steps == 0
+    for _ in range(STEPS // runner.steps):
+        runner.run()
+    expected = chapter_params(x, y, STEPS)
+    assert abs(expected[1]) > 1e-3  # b has moved: the check is not trivially 0 == 0
+    np.testing.assert_allclose(runner.params(), expected, rtol=2e-6, atol=1e-7)
+
+
+def test_main_prints_the_table_and_writes_json(tmp_path, capsys):
+    argv = ["--sizes", "100", "--budget", "0.01", "--out", str(tmp_path)]
+    assert bench.main(argv) == 0
+    out = capsys.readouterr().out
+    for method in bench.METHODS:
+        assert method.label in out
+    assert "N = 1e2" in out and "Goals (this run):" in out
+
+    report = json.loads((tmp_path / "gradient_descent.json").read_text())
+    assert {"machine", "bandwidth", "results", "goals"} <= set(report)
+    assert report["machine"]["cores"] >= 1 and report["machine"]["tensorflow"]
+    assert report["bandwidth"]["bytes_per_s"] > 0
+    rows = {r["method"]: r for r in report["results"]}
+    assert set(rows) == {m.key for m in bench.METHODS}
+    assert rows["numpy_chapter"]["vs_numpy"] == 1.0
+    for row in rows.values():
+        assert row["n"] == 100 and len(row["samples_s"]) >= 3
+        assert row["median_s"] > 0 and row["vs_floor"] > 0
+    assert [g["method"] for g in report["goals"]] == list(bench.LOOPS)
+
+
+def test_goals_are_judged_on_the_best_compiled_method():
+    def row(method, n, median, floor):
+        return dict(method=method, n=n, median_s=median, vs_floor=median / floor)
+
+    results = [
+        row("numpy_chapter", 10**6, 8e-3, 1e-3),
+        row("tf_function", 10**6, 3e-3, 0.5e-3),
+        row("xla_fused", 10**6, 0.7e-3, 0.5e-3),
+    ]
+    for r in results:
+        r["vs_numpy"] = r["median_s"] / 8e-3
+    floor_goal, numpy_goal = bench.check_goals(results)
+    assert floor_goal["method"] == "xla_fused" and floor_goal["met"]  # 1.4x <= 1.5x
+    assert numpy_goal["met"]
+    results[2]["median_s"], results[2]["vs_floor"] = 0.9e-3, 1.8
+    floor_goal, _ = bench.check_goals(results)
+    assert not floor_goal["met"]
