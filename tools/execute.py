@@ -61,6 +61,9 @@ def run(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 600) -> None:
         kernel_manager_class=_CurrentEnvKernelManager,
         resources={"metadata": {"path": str(Path(cwd).resolve())}},
         record_timing=False,
+        # Outputs are all in once the last cell reports idle; a graceful
+        # shutdown would only wait for TensorFlow's exit handlers.
+        shutdown_kernel="immediate",
     )
     try:
         # The kernel's own stderr (start-up chatter) goes nowhere, as in nbval;
