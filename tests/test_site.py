@@ -285,6 +285,18 @@ def test_navigation_and_download_links_resolve(site, pages, notebook_paths):
                 assert target is not None and target.is_file(), f"{name}: {href}"
 
 
+def test_every_link_in_the_text_leads_to_a_file_in_the_site(site, pages):
+    root = site.resolve()
+    for name, page in pages.items():
+        for attributes in page.find("a"):
+            target = local_target(site, site / name, attributes.get("href", ""))
+            if target is None:  # in-page anchor or an outside web page
+                continue
+            assert root in target.parents and target.is_file(), (
+                f"{name}: link {attributes['href']!r} leads nowhere in the site"
+            )
+
+
 def test_links_between_notebooks_point_at_their_pages(site, notebook_paths):
     names = {p.name for p in notebook_paths}
     for path in notebook_paths:
