@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -23,6 +22,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from toolkit.env import env
+from toolkit.files import write_text_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
 IMPORTS = "import toolkit, tensorflow, numpy, matplotlib.pyplot"
@@ -75,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         "collection_s": round(total, 2),
         "ratio": round(total / floor, 3),
         "cores": os.cpu_count(),
-        "python": platform.python_version(),
+        "machine": env(),  # OS, Python, library versions, as in the banner
     }
     rows = [
         (f"fresh interpreter: {IMPORTS} (median)", f"{one:.2f} s"),
@@ -88,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{label:<{width}}  {value:>8}")
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "collection.json").write_text(json.dumps(result, indent=2) + "\n")
+    write_text_atomic(out / "collection.json", json.dumps(result, indent=2) + "\n")
     return 0
 
 
