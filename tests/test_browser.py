@@ -25,13 +25,12 @@ import threading
 from pathlib import Path
 
 import pytest
+from notebook_files import NOTEBOOK_DIR, NOTEBOOKS, ROOT
 
 from tools import build_site
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
 SCREENSHOTS = ROOT / "screenshots"
-PAGES = ["index.html"] + [f"{p.stem}.html" for p in sorted(NOTEBOOKS.glob("*.ipynb"))]
+PAGES = ["index.html"] + [f"{p.stem}.html" for p in NOTEBOOKS]
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -92,7 +91,7 @@ def site(tmp_path_factory) -> Path:
     if len(PAGES) == 1:
         pytest.skip("no notebooks yet")
     out = tmp_path_factory.mktemp("browser") / "site"
-    build_site.build(NOTEBOOKS, out)
+    build_site.build(NOTEBOOK_DIR, out)
     SCREENSHOTS.mkdir(exist_ok=True)
     return out
 

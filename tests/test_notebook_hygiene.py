@@ -7,9 +7,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
-NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
-IDS = [p.name for p in NOTEBOOKS]
+from notebook_files import NOTEBOOK_IDS as IDS
+from notebook_files import NOTEBOOKS
 
 LOG_NOISE = re.compile(
     r"(^[IWEF]\d{4} |tensorflow/core|oneDNN|cuda|absl::|WARNING: All log messages"

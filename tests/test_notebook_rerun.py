@@ -4,18 +4,16 @@ the same kernel (no state that a later cell breaks for an earlier one)."""
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 
 import nbformat
 import pytest
+from notebook_files import NOTEBOOK_IDS, NOTEBOOKS
 
 from tools.execute import ExecutionFailed, run
 from tools.notebook_io import read
 
-NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
 
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_IDS)
 def test_run_all_twice_in_one_kernel(path):
     code = [c for c in read(path).cells if c.cell_type == "code"]
     nb = nbformat.v4.new_notebook()

@@ -1,16 +1,13 @@
 """The README's notebook table lists exactly the notebooks that exist."""
 
 import re
-from pathlib import Path
 
-ROOT = Path(__file__).parent.parent
+from notebook_files import NOTEBOOKS, ROOT
 
 
 def test_readme_table_lists_every_notebook():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     linked = re.findall(r"\]\((notebooks/\d\d_\w+\.ipynb)\)", readme)
-    existing = sorted(
-        f"notebooks/{p.name}" for p in (ROOT / "notebooks").glob("*.ipynb")
-    )
+    existing = [f"notebooks/{p.name}" for p in NOTEBOOKS]
     assert sorted(linked) == existing
     assert readme.index("make html") < readme.index("make lab")

@@ -16,11 +16,9 @@ from urllib.parse import unquote, urlsplit
 
 import nbformat
 import pytest
+from notebook_files import NOTEBOOKS
 
 from tools import build_site
-
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
 
 # Elements and attributes through which a page loads something by itself
 # (an <a href> is only followed when the reader clicks it).
@@ -119,7 +117,7 @@ def notebooks(tmp_path_factory) -> Path:
     """A snapshot of the notebooks (others may rewrite them meanwhile)."""
     folder = tmp_path_factory.mktemp("snapshot") / "notebooks"
     folder.mkdir()
-    for path in NOTEBOOKS.glob("*.ipynb"):
+    for path in NOTEBOOKS:
         shutil.copy2(path, folder / path.name)
     if not any(folder.iterdir()):
         pytest.skip("no notebooks yet")
