@@ -1,77 +1,47 @@
-"""Find a font that can draw Chinese text and make matplotlib use it.
+"""The Chinese font every figure uses, shipped with the toolkit.
 
-The source chapter sets ``rcParams['font.family'] = "SIMHEI"``, which makes
-matplotlib warn on every draw wherever SimHei is missing (Linux, macOS).
-Instead we look for any installed CJK-capable font and add it to the
-sans-serif *fallback* list: Latin text keeps DejaVu Sans, and glyphs that
-DejaVu lacks (Chinese) come from the CJK font.
+The source chapter sets ``rcParams['font.family'] = "SIMHEI"``, which only
+works where SimHei is installed. Instead the toolkit ships a subset of Noto
+Sans SC (``assets/``, made by ``python -m toolkit.make_font``) and registers
+that file with matplotlib itself, so figures draw the same glyphs on every
+machine whatever fonts are installed and whatever matplotlib has cached.
 """
 
 from __future__ import annotations
 
-import functools
-import warnings
+from pathlib import Path
 
-from matplotlib import font_manager
-
-# Family names as matplotlib registers them, in order of preference.
-# Debian's fonts-noto-cjk registers its Simplified Chinese face as
-# "Noto Sans CJK JP" (the .ttc's first name), which covers Chinese too.
-CJK_FAMILIES: tuple[str, ...] = (
-    "Noto Sans CJK SC",
-    "Noto Sans CJK JP",
-    "Noto Sans CJK TC",
-    "Source Han Sans SC",
-    "Source Han Sans CN",
-    "WenQuanYi Zen Hei",
-    "WenQuanYi Micro Hei",
-    "SimHei",
-    "Microsoft YaHei",
-    "PingFang SC",
-    "Heiti SC",
-    "Arial Unicode MS",
-)
-
-INSTALL_HINT = (
-    "No CJK font found: Chinese text in figures will show as empty boxes. "
-    "Install one, for example `sudo apt-get install fonts-noto-cjk` (Debian/Ubuntu) "
-    "or `brew install --cask font-noto-sans-cjk` (macOS), then restart the kernel."
-)
+ASSETS = Path(__file__).resolve().parent / "assets"
+FONT_FILE = ASSETS / "NotoSansSC-GB2312.ttf"
+LICENSE_FILE = ASSETS / "OFL.txt"
+# The subset's own family name: an installed full "Noto Sans SC" can never
+# take its place.
+FONT_FAMILY = "Noto Sans SC GB2312"
+LATIN_FAMILY = "DejaVu Sans"  # ships with matplotlib, so it is always there
 
 
-def cjk_font(installed: list[str] | None = None) -> str | None:
-    """Return the preferred installed CJK font family, or ``None``.
+def register_font() -> str:
+    """Add the bundled font to matplotlib's font list (once); return its family."""
+    from matplotlib import font_manager
 
-    ``installed`` overrides the font names matplotlib knows (for tests).
-    """
-    if installed is None:
-        installed = _installed_families()
-    available = set(installed)
-    for family in CJK_FAMILIES:
-        if family in available:
-            return family
-    return None
-
-
-@functools.cache
-def _installed_families() -> list[str]:
-    return sorted({entry.name for entry in font_manager.fontManager.ttflist})
+    if not FONT_FILE.is_file():
+        raise FileNotFoundError(
+            f"the toolkit's Chinese font is missing: {FONT_FILE}; "
+            "restore it from the repository or run `python -m toolkit.make_font`"
+        )
+    known = {Path(entry.fname) for entry in font_manager.fontManager.ttflist}
+    if FONT_FILE not in known:
+        font_manager.fontManager.addfont(str(FONT_FILE))
+    return FONT_FAMILY
 
 
-LATIN_FONT = "DejaVu Sans"  # ships with matplotlib, so it is always there
+def font_stack() -> list[str]:
+    """``rcParams["font.family"]``: Latin text in DejaVu Sans, and every glyph
+    it lacks (Chinese) from the bundled font. Glyph fallback works only across
+    such an explicit list, not through the generic ``sans-serif`` alias."""
+    return [LATIN_FAMILY, FONT_FAMILY]
 
 
-def font_stack(cjk: str | None) -> list[str]:
-    """Return the ``font.family`` list: Latin font, CJK fallback, generic."""
-    return [LATIN_FONT, *([cjk] if cjk else []), "sans-serif"]
-
-
-_warned = False
-
-
-def warn_missing_once() -> None:
-    """Warn, once per process, that no CJK font is installed."""
-    global _warned
-    if not _warned:
-        _warned = True
-        warnings.warn(INSTALL_HINT, UserWarning, stacklevel=3)
+def describe() -> str:
+    """One line for the environment banner: which Chinese font, from where."""
+    return f"{FONT_FAMILY} (bundled: toolkit/assets/{FONT_FILE.name})"
