@@ -4,32 +4,45 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+PIP    := $(BIN)/python -m pip --quiet --disable-pip-version-check
 
-.PHONY: html test execute lab bench clean
+.PHONY: html test execute translations readme lab bench clean
 
 $(STAMP): requirements.txt pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
-	touch $(STAMP)
+	@echo "Setting up $(VENV)/ with the pinned packages of requirements.txt"
+	@echo "(first run only: about a minute; later runs skip this step)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(PIP) install --upgrade pip
+	@$(PIP) install -r requirements.txt
+	@touch $(STAMP)
+	@echo "$(VENV)/ is ready."
 
 html: $(STAMP)
-	$(BIN)/python -m tools.build_site notebooks site
+	$(BIN)/python -m nbtools.site notebooks site
 
 test: $(STAMP)
-	$(BIN)/ruff check toolkit tests tools benchmarks notebooks
-	$(BIN)/ruff format --check toolkit tests tools benchmarks notebooks
+	$(BIN)/ruff check toolkit tests nbtools benchmarks notebooks
+	$(BIN)/ruff format --check toolkit tests nbtools benchmarks notebooks
 	$(BIN)/python -m pytest
 
+# Run the English notebooks, then bring their code and outputs into the
+# Chinese edition (which has the same code, so the same outputs).
 execute: $(STAMP)
-	$(BIN)/python -m tools.execute notebooks/*.ipynb
+	$(BIN)/python -m nbtools.execute notebooks/[0-9]*.ipynb
+	$(BIN)/python -m nbtools.translation sync
+
+translations: $(STAMP)
+	$(BIN)/python -m nbtools.translation sync
+
+readme: $(STAMP)
+	$(BIN)/python -m nbtools.catalog
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/gradient_descent.py
-	$(BIN)/python benchmarks/collection.py
+	$(BIN)/python -m benchmarks.gradient_descent
+	$(BIN)/python -m benchmarks.collection
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks
 
 clean:
-	rm -rf site .pytest_cache
+	rm -rf site screenshots benchmarks/results

@@ -1,9 +1,10 @@
 import os
 import stat
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from toolkit.files import write_text_atomic
+from toolkit.files import write_bytes_atomic, write_text_atomic
 
 
 def test_new_file_gets_the_usual_permissions(tmp_path):
@@ -24,6 +25,22 @@ def test_existing_file_keeps_its_permissions(tmp_path):
     assert path.read_text() == "new"
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+
+
+def test_writes_from_threads_leave_the_umask_alone(tmp_path):
+    umask = os.umask(0o027)
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            paths = list(
+                pool.map(
+                    lambda i: write_bytes_atomic(tmp_path / f"{i}.bin", b"x"),
+                    range(64),
+                )
+            )
+        assert os.umask(0o027) == 0o027
+    finally:
+        os.umask(umask)
+    assert {stat.S_IMODE(p.stat().st_mode) for p in paths} == {0o640}
 
 
 def test_a_folder_is_rejected(tmp_path):

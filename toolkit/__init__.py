@@ -1,21 +1,24 @@
 """Helpers for the autodiff notebooks.
 
-Notebooks start with ``from toolkit import H``: importing the package quiets
-TensorFlow's C++ logging (it must happen *before* ``import tensorflow``) and
-applies the collection's plot style. ``H`` is the one helper namespace.
+Importing ``toolkit`` or any of its modules changes nothing. Notebooks start
+with ``from toolkit import H``: asking for ``H`` runs :func:`toolkit.session.prepare`
+once (quiet TensorFlow's C++ logging, which only works before
+``import tensorflow``, and apply the figure style), then returns the helper
+namespace :mod:`toolkit.helpers`.
 """
 
 from __future__ import annotations
 
-import os
-
-# TensorFlow reads these once, when it is imported; after that they do nothing.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-
-from toolkit import helpers as H  # noqa: E402
-from toolkit.plotting import apply_style  # noqa: E402
-
-apply_style()
+from types import ModuleType
 
 __all__ = ["H"]
+
+
+def __getattr__(name: str) -> ModuleType:
+    if name == "H":
+        from toolkit import helpers, session
+
+        session.prepare()
+        globals()["H"] = helpers  # later lookups skip this function
+        return helpers
+    raise AttributeError(f"module 'toolkit' has no attribute {name!r}")

@@ -7,7 +7,7 @@ import platform
 import sys
 from importlib import metadata
 
-from toolkit.fonts import cjk_font
+from toolkit import fonts
 
 # Distribution names to try for each library, first match wins.
 _PACKAGES: dict[str, tuple[str, ...]] = {
@@ -39,7 +39,7 @@ def env() -> dict[str, str]:
 
     Mirrors the source chapter's header (OS and kernel release, Python and its
     compiler, build date, TensorFlow version) and adds Keras, NumPy,
-    matplotlib and the CJK font that figures use for Chinese text.
+    matplotlib and the font that figures use for Chinese text.
     """
     info = {
         "OS": f"{platform.system()} {platform.release()}",
@@ -48,7 +48,7 @@ def env() -> dict[str, str]:
     }
     for label, names in _PACKAGES.items():
         info[label] = package_version(*names)
-    info["CJK font"] = cjk_font() or "none (install fonts-noto-cjk)"
+    info["Chinese font"] = fonts.describe()
     return info
 
 

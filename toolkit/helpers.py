@@ -9,7 +9,6 @@ from toolkit.data import (
     write_linear_data,
 )
 from toolkit.env import banner, env
-from toolkit.fonts import cjk_font
 from toolkit.plotting import (
     COLORS,
     plot_fit,
@@ -25,7 +24,6 @@ __all__ = [
     "TRUE_B",
     "TRUE_W",
     "banner",
-    "cjk_font",
     "env",
     "load_linear_data",
     "make_linear_data",

@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from toolkit.fonts import cjk_font, font_stack, warn_missing_once
+from toolkit.fonts import font_stack, register_font
 
 # Colour-blind-safe cycle (Okabe-Ito), so runs stay distinguishable in print.
 COLORS: tuple[str, ...] = (
@@ -57,16 +57,17 @@ ArrayLike = Sequence[float] | np.ndarray
 EXACT_DASHES: tuple = ((0, (4, 3)), (0, (1, 2)), (0, (6, 2, 1, 2)))
 
 
-def apply_style() -> str | None:
-    """Apply the collection's figure style; return the CJK font used, if any."""
+def apply_style() -> str:
+    """Apply the collection's figure style; return the Chinese font's family.
+
+    Safe to call again: it registers the bundled font once and resets the
+    style's rcParams.
+    """
+    family = register_font()
     mpl.rcParams.update(STYLE)
     mpl.rcParams["axes.prop_cycle"] = mpl.cycler(color=list(COLORS))
-    font = cjk_font()
-    # Glyph fallback only works across an explicit list of families, not
-    # through the generic "sans-serif" alias: DejaVu Sans for Latin text,
-    # then the CJK font for what DejaVu lacks.
-    mpl.rcParams["font.family"] = font_stack(font)
-    return font
+    mpl.rcParams["font.family"] = font_stack()
+    return family
 
 
 def _vector(name: str, values: object) -> np.ndarray:
@@ -78,11 +79,11 @@ def _vector(name: str, values: object) -> np.ndarray:
     return array
 
 
-def _same_length(name: str, values: object, x: np.ndarray, x_name: str = "x"):
+def _same_length(name: str, values: object, x: np.ndarray) -> np.ndarray:
     array = _vector(name, values)
     if array.shape != x.shape:
         raise ValueError(
-            f"{name} has {array.size} values but {x_name} has {x.size}; "
+            f"{name} has {array.size} values but x has {x.size}; "
             "they must have the same length"
         )
     return array
@@ -117,17 +118,6 @@ def _finish(ax: Axes, title: str | None, xlabel: str | None, ylabel: str | None)
         ax.set_xlabel(xlabel)
     if ylabel is not None:
         ax.set_ylabel(ylabel)
-    _check_glyphs(ax)
-
-
-def _check_glyphs(ax: Axes) -> None:
-    """Warn once when a figure has non-Latin text but no CJK font exists."""
-    texts = [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()]
-    legend = ax.get_legend()
-    if legend is not None:
-        texts += [t.get_text() for t in legend.get_texts()]
-    if any(ord(ch) > 0x2E7F for text in texts for ch in text) and not cjk_font():
-        warn_missing_once()
 
 
 def plot_function(
