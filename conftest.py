@@ -1,27 +1,89 @@
-"""Shared test set-up: report how many notebook cells nbval checked.
+"""Test session set-up: every notebook runs twice in one kernel, and a summary
+of what nbval checked.
 
-Note: ``make test`` runs pytest-xdist with ``--dist loadfile``. nbval needs
-all cells of a notebook in one kernel, in order, and only ``loadfile`` keeps
-them together (``loadgroup`` hands a worker partial chunks, and pytest tears
-the kernel down between chunks).
+nbval executes a notebook's code cells in one kernel and compares their
+outputs with the stored ones. After its last cell, the item added here runs
+every code cell again in that same kernel, as a learner pressing Run All a
+second time: no cell may fail the second time (and cells tagged
+``raises-exception`` must still raise). Reusing nbval's kernel saves a kernel
+start and a full run per notebook.
 """
 
 from __future__ import annotations
 
+import pytest
+from nbval.plugin import IPyNbFile
+
+RUN_AGAIN = "Run All again"
+CELL_TIMEOUT = 600  # seconds, as nbtools.execute allows
+
+
+class RunAllAgain(pytest.Item):
+    """Every code cell of the notebook once more, in nbval's kernel."""
+
+    def runtest(self) -> None:
+        kernel = self.parent.kernel
+        if kernel is None or not kernel.is_alive():
+            pytest.fail("the notebook's kernel is gone before the second run")
+        code = [c for c in self.parent.nb.cells if c.cell_type == "code"]
+        for number, cell in enumerate(code):
+            msg_id = kernel.execute_cell_input(cell.source, allow_stdin=False)
+            reply = _reply(kernel, msg_id)
+            raises = "raises-exception" in cell.metadata.get("tags", [])
+            if reply["status"] == "error" and not raises:
+                pytest.fail(
+                    f"second run, code cell {number} raised "
+                    f"{reply.get('ename')}: {reply.get('evalue')}\n{cell.source}",
+                    pytrace=False,
+                )
+            if reply["status"] == "ok" and raises:
+                pytest.fail(
+                    f"second run, code cell {number} is tagged raises-exception "
+                    f"but did not raise\n{cell.source}",
+                    pytrace=False,
+                )
+
+    def reportinfo(self):
+        return self.path, None, f"{self.path.name}::{RUN_AGAIN}"
+
+
+def _reply(kernel, msg_id: str) -> dict:
+    """The kernel's execute_reply to ``msg_id``."""
+    while True:
+        message = kernel.get_message(stream="shell", timeout=CELL_TIMEOUT)
+        if message["parent_header"].get("msg_id") == msg_id:
+            return message["content"]
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Add a RunAllAgain item after the last cell of every notebook."""
+    result = []
+    for index, item in enumerate(items):
+        result.append(item)
+        parent = item.parent
+        last = index + 1 == len(items) or items[index + 1].parent is not parent
+        if isinstance(parent, IPyNbFile) and last:
+            result.append(RunAllAgain.from_parent(parent, name=RUN_AGAIN))
+    items[:] = result
+
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    """Print how many notebook cells passed, failed or were skipped."""
-    counts = {}
+    """Print how many notebook cells, and second runs, passed or failed."""
+    cells: dict[str, int] = {}
+    again: dict[str, int] = {}
     for outcome in ("passed", "failed", "skipped", "error"):
         reports = terminalreporter.stats.get(outcome, [])
-        cells = {
+        ids = {
             r.nodeid
             for r in reports
             if ".ipynb::" in getattr(r, "nodeid", "") and r.when in ("call", "setup")
         }
-        counts[outcome] = len(cells)
-    if any(counts.values()):
+        again[outcome] = sum(i.endswith(RUN_AGAIN) for i in ids)
+        cells[outcome] = len(ids) - again[outcome]
+    if any(cells.values()):
         terminalreporter.write_line(
             "notebook cells (nbval): "
-            + ", ".join(f"{n} {outcome}" for outcome, n in counts.items())
+            + ", ".join(f"{n} {outcome}" for outcome, n in cells.items())
+            + "; notebooks run again in the same kernel: "
+            + ", ".join(f"{n} {outcome}" for outcome, n in again.items())
         )

@@ -1,11 +1,11 @@
 """How long the whole collection takes to run headless, against its floor.
 
-    .venv/bin/python benchmarks/collection.py [--jobs N] [--repeats R]
+    python -m benchmarks.collection [--jobs N] [--repeats R]
 
 The floor is what no notebook runner can avoid: one fresh interpreter per
-notebook that imports toolkit, TensorFlow, NumPy and matplotlib (measured
+notebook that prepares the toolkit and imports TensorFlow, NumPy and matplotlib (measured
 here, median of R runs, times the number of notebooks). The collection run
-is ``tools.execute`` on copies of every notebook (the repository's files are
+is ``nbtools.execute`` on copies of every English notebook (the repository's files are
 not touched), in the same run, so the ratio compares like with like.
 Results are printed and written to benchmarks/results/collection.json.
 """
@@ -27,7 +27,7 @@ from toolkit.env import env
 from toolkit.files import write_text_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
-IMPORTS = "import toolkit, tensorflow, numpy, matplotlib.pyplot"
+IMPORTS = "from toolkit import H; import tensorflow, numpy, matplotlib.pyplot"
 
 
 def import_time(repeats: int) -> list[float]:
@@ -42,12 +42,12 @@ def import_time(repeats: int) -> list[float]:
 
 def collection_time(jobs: int) -> tuple[float, int]:
     """Wall seconds to execute copies of every notebook with ``jobs`` kernels."""
-    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    notebooks = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     with tempfile.TemporaryDirectory() as tmp:
         copies = [Path(shutil.copy(nb, tmp)) for nb in notebooks]
         start = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "tools.execute", "--jobs", str(jobs)]
+            [sys.executable, "-m", "nbtools.execute", "--jobs", str(jobs)]
             + [str(c) for c in copies],
             check=True,
             cwd=ROOT,

@@ -1,12 +1,11 @@
 """Re-execute notebooks in fresh kernels and store their outputs.
 
-    python -m tools.execute notebooks/*.ipynb [--jobs N] [--timeout S]
+    python -m nbtools.execute notebooks/*.ipynb [--jobs N] [--timeout S]
 
-Each notebook runs exactly as nbval runs it (``--nbval-current-env``: the
-kernel of this interpreter, working directory = the notebook's folder, every
-cell with ``store_history=False``), then is normalised and written back
-atomically. A notebook whose execution fails is left untouched; the command
-names the notebook and cell and exits non-zero.
+Each notebook runs as nbval runs it (the kernel of this interpreter, the
+notebook's folder as working folder, every cell with ``store_history=False``),
+then is normalised and written back atomically. A notebook whose execution
+fails is left untouched; the command names the notebook and cell and exits 1.
 """
 
 from __future__ import annotations
@@ -24,7 +23,9 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
 from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
 
-from tools.notebook_io import normalise, read, write_atomic
+from nbtools.notebook_io import normalise, read, write_atomic
+
+CELL_TIMEOUT = 600  # seconds one cell may run
 
 
 class _CurrentEnvKernelManager(KernelManager):
@@ -45,14 +46,26 @@ class _NbvalLikeClient(NotebookClient):
 
 
 class ExecutionFailed(RuntimeError):
-    """A cell raised (and was not tagged ``raises-exception``) or timed out."""
+    """A cell raised (and was not tagged ``raises-exception``) or timed out.
+
+    ``cell_index`` is the 0-based index among all cells (``None`` if unknown),
+    ``path`` the notebook's file when known, ``detail`` the kernel's report.
+    """
+
+    def __init__(
+        self, cell_index: int | None, detail: str, path: Path | None = None
+    ) -> None:
+        self.cell_index, self.detail, self.path = cell_index, detail, path
+        where = f"cell {cell_index}" if cell_index is not None else "a cell"
+        prefix = f"{path}: " if path is not None else ""
+        super().__init__(f"{prefix}{where} failed\n{detail}")
 
 
-def run(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 600) -> None:
+def run(nb: nbformat.NotebookNode, cwd: Path, timeout: int = CELL_TIMEOUT) -> None:
     """Execute ``nb`` in place in a fresh kernel whose working folder is ``cwd``.
 
-    Raises :class:`ExecutionFailed` naming the first cell that raised without
-    a ``raises-exception`` tag (0-based index among all cells).
+    Raises :class:`ExecutionFailed` for the first cell that raised without a
+    ``raises-exception`` tag.
     """
     client = _NbvalLikeClient(
         nb,
@@ -71,18 +84,16 @@ def run(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 600) -> None:
         with open(os.devnull, "w") as devnull:
             client.execute(stderr=devnull)
     except (CellExecutionError, CellTimeoutError) as error:
-        index = _failed_cell(nb)
-        where = f"cell {index}" if index is not None else "a cell"
-        raise ExecutionFailed(f"{where} failed\n{error}") from None
+        raise ExecutionFailed(_failed_cell(nb), str(error)) from None
 
 
-def execute(path: Path, timeout: int = 600) -> nbformat.NotebookNode:
+def execute(path: Path, timeout: int = CELL_TIMEOUT) -> nbformat.NotebookNode:
     """Execute the notebook at ``path`` and return it normalised (not written)."""
     nb = read(path)
     try:
         run(nb, path.parent, timeout)
     except ExecutionFailed as error:
-        raise ExecutionFailed(f"{path}: {error}") from None
+        raise ExecutionFailed(error.cell_index, error.detail, path) from None
     return normalise(nb)
 
 
@@ -112,7 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--jobs", type=int, default=os.cpu_count() or 1, help="kernels at once"
     )
-    parser.add_argument("--timeout", type=int, default=600, help="seconds per cell")
+    parser.add_argument(
+        "--timeout", type=int, default=CELL_TIMEOUT, help="seconds per cell"
+    )
     args = parser.parse_args(argv)
     if args.jobs < 1:
         parser.error(f"--jobs must be at least 1, got {args.jobs}")
@@ -120,9 +133,9 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     failures = 0
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        runs = [pool.submit(_run_one, p, args.timeout) for p in args.notebooks]
-        for run in runs:
-            path, seconds, error = run.result()
+        futures = [pool.submit(_run_one, p, args.timeout) for p in args.notebooks]
+        for future in futures:
+            path, seconds, error = future.result()
             if error is None:
                 print(f"executed {path} in {seconds:.1f} s")
             else:

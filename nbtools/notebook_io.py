@@ -1,8 +1,9 @@
 """Read, normalise and atomically write notebooks.
 
 Stored notebooks are clean, stable JSON so that diffs show content, not
-noise: no timestamps, no kernel version, execution counts 1..n in order,
-and only the ``tags`` kept from each cell's metadata.
+noise: no timestamps, no kernel version, execution counts 1..n in order, and
+only the metadata the collection uses (:data:`NOTEBOOK_METADATA`,
+:data:`CELL_METADATA`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,11 @@ KERNELSPEC = {
     "language": "python",
     "name": "python3",
 }
+# What the collection keeps: the notebook's one-line summary ("lesson"); per
+# cell its tags, JupyterLab's collapsed state (solutions) and, in the Chinese
+# edition, which English cell it translates ("translation").
+NOTEBOOK_METADATA = ("lesson",)
+CELL_METADATA = ("tags", "jupyter", "translation")
 LANGUAGE_INFO = {
     "codemirror_mode": {"name": "ipython", "version": 3},
     "file_extension": ".py",
@@ -84,17 +90,16 @@ def merge_streams(outputs: list) -> list:
 def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Strip volatile metadata, renumber code cells 1..n and remove machine
     paths from tracebacks, in place."""
-    title = nb.metadata.get("title")
+    kept = {k: nb.metadata[k] for k in NOTEBOOK_METADATA if nb.metadata.get(k)}
     nb.metadata = nbformat.from_dict(
-        {"kernelspec": dict(KERNELSPEC), "language_info": dict(LANGUAGE_INFO)}
+        {"kernelspec": dict(KERNELSPEC), "language_info": dict(LANGUAGE_INFO), **kept}
     )
-    if title:
-        nb.metadata["title"] = title
     nb.nbformat, nb.nbformat_minor = 4, 5
     count = 0
     for index, cell in enumerate(nb.cells):
-        tags = cell.metadata.get("tags")
-        cell.metadata = nbformat.from_dict({"tags": list(tags)} if tags else {})
+        cell.metadata = nbformat.from_dict(
+            {k: cell.metadata[k] for k in CELL_METADATA if cell.metadata.get(k)}
+        )
         cell.setdefault("id", f"cell-{index:03d}")
         if cell.cell_type == "code":
             count += 1

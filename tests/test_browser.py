@@ -1,15 +1,14 @@
-"""The exported site as a reader sees it: every page opened in headless
-Chromium (Debian's `chromium`, driven by Playwright) from file://.
+"""The site as a reader sees it: every page of both editions opened in
+headless Chromium (Debian's ``chromium``, driven by Playwright), from disk.
 
-Checks per page: no console errors, no failed request and no request to
-anything but the site's own files; every image loaded; every formula
-typeset by MathJax (no raw `$...$` left, no TeX error boxes); the Chinese
-heading drawn with a CJK font; wide code, outputs and formulas scroll instead
-of being cut off; no horizontal page overflow at phone width (390 px);
-navigation hidden when printed. Also: the navigation works by clicking, and
-the same site works from a static HTTP server on 127.0.0.1. A full-page
-screenshot of each page at desktop and phone width goes to screenshots/
-(git-ignored).
+Per page: no console error, failed request or request leaving the site;
+every image loaded; every formula typeset; Chinese text drawn with the
+site's own font; the language switch leads to an existing page; wide blocks
+scroll instead of being cut off; nothing wider than a phone (390 px);
+solutions closed, opening on a click and shown when printed. Also: search in
+both languages (from disk and from a local server), and navigation by
+clicking. Set SITE_SCREENSHOTS=1 to save a screenshot of every page at
+desktop and phone width in screenshots/ (git-ignored).
 
 Without Chromium the module is skipped with the reason, except under
 CI=true, where a missing browser is a failure.
@@ -21,17 +20,18 @@ import functools
 import http.server
 import os
 import re
+import shutil
 import threading
 from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
 
 import pytest
-from notebook_files import NOTEBOOK_DIR, NOTEBOOKS, ROOT
+from notebook_files import CHINESE, ENGLISH, NOTEBOOK_DIR, ROOT
 
-from tools import build_site
+from nbtools.site import build
+from toolkit.fonts import FONT_FAMILY
 
 SCREENSHOTS = ROOT / "screenshots"
-PAGES = ["index.html"] + [f"{p.stem}.html" for p in NOTEBOOKS]
-
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -45,13 +45,14 @@ CHROMIUM_ARGS = [
 ]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
-# Font families that carry Chinese glyphs (named as Chromium reports them).
-CJK_FONT_RE = re.compile(
-    r"CJK|Han\b|Hei|PingFang|YaHei|Song|Ming|Kai|WenQuanYi|Noto Sans SC|"
-    r"Noto Serif SC|Droid Sans Fallback|Gothic|SimSun",
-    re.IGNORECASE,
-)
 HAN_RE = re.compile(r"[\u3400-\u9fff]")
+GENERATED = ["index.html", "glossary.html", "search.html", "genindex.html"]
+PAGES = (
+    GENERATED
+    + [f"{p.stem}.html" for p in ENGLISH]
+    + [f"zh/{name}" for name in GENERATED]
+    + [f"zh/{p.stem}.html" for p in CHINESE]
+)
 
 
 def _unavailable(reason: str):
@@ -60,21 +61,15 @@ def _unavailable(reason: str):
     pytest.skip(f"browser tests skipped: {reason}")
 
 
-def require_chromium(path: str) -> None:
-    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
-        _unavailable(
-            f"Chromium not found at {path} "
-            "(install Debian's `chromium` package, or set CHROMIUM=/path/to/it)"
-        )
-
-
 @pytest.fixture(scope="module")
 def browser():
-    require_chromium(CHROMIUM)
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as error:
-        _unavailable(f"the playwright package is missing ({error})")
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        _unavailable(
+            f"Chromium not found at {CHROMIUM} "
+            "(install Debian's `chromium` package, or set CHROMIUM=/path/to/it)"
+        )
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         try:
             browser = playwright.chromium.launch(
@@ -88,19 +83,20 @@ def browser():
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    if len(PAGES) == 1:
-        pytest.skip("no notebooks yet")
+    snapshot = tmp_path_factory.mktemp("snapshot") / "notebooks"
+    shutil.copytree(NOTEBOOK_DIR, snapshot, ignore=shutil.ignore_patterns(".*"))
     out = tmp_path_factory.mktemp("browser") / "site"
-    build_site.build(NOTEBOOK_DIR, out)
-    SCREENSHOTS.mkdir(exist_ok=True)
+    build(snapshot, out)
+    if os.environ.get("SITE_SCREENSHOTS"):
+        (SCREENSHOTS / "zh").mkdir(parents=True, exist_ok=True)
     return out
 
 
 class Visit:
-    """One page opened in a fresh browser context, recording every request,
-    failure and console error. Requests that leave the site are blocked."""
+    """One page opened in a fresh browser context, recording console errors,
+    failed requests and requests that leave the site (which are blocked)."""
 
-    def __init__(self, browser, url: str, viewport: dict, allowed_prefix: str):
+    def __init__(self, browser, url: str, allowed_prefix: str, viewport=DESKTOP):
         self.context = browser.new_context(viewport=viewport)
         self.page = self.context.new_page()
         self.errors: list[str] = []
@@ -114,7 +110,13 @@ class Visit:
         )
         self.page.route("**/*", self._route)
         self.page.goto(url, wait_until="load")
-        self.wait_for_math()
+        self.page.wait_for_function(
+            "() => !window.MathJax || (MathJax.startup && MathJax.startup.promise)"
+        )
+        self.page.evaluate(
+            "() => window.MathJax ? MathJax.startup.promise.then(() => true) : true"
+        )
+        self.page.evaluate("() => document.fonts.ready.then(() => true)")
 
     def _console(self, message) -> None:
         if message.type in ("error", "assert"):
@@ -128,33 +130,17 @@ class Visit:
             self.foreign.append(url)
             route.abort()
 
-    def wait_for_math(self) -> None:
-        self.page.wait_for_function(
-            "() => window.MathJax && MathJax.startup && MathJax.startup.promise",
-            timeout=30_000,
-        )
-        self.page.evaluate("() => MathJax.startup.promise.then(() => true)")
-
     def close(self) -> None:
         self.context.close()
 
 
-def notebook_text(site: Path, page_name: str) -> str:
-    """The JSON of the notebook behind a page ("" for the index), from the
-    site's own copy (others may rewrite notebooks/ while the tests run)."""
-    if page_name == "index.html":
-        return ""
-    path = site / "notebooks" / page_name.replace(".html", ".ipynb")
-    return path.read_text(encoding="utf-8")
-
-
 def visit(browser, site: Path, name: str, viewport=DESKTOP) -> Visit:
-    return Visit(browser, (site / name).as_uri(), viewport, site.as_uri() + "/")
+    return Visit(browser, (site / name).as_uri(), site.as_uri() + "/", viewport)
 
 
 def platform_fonts(page, selector: str) -> dict[str, int]:
-    """Fonts Chromium used for the text directly inside the element, with the
-    number of glyphs drawn from each (DevTools protocol)."""
+    """Fonts Chromium used for the text inside the element, with the number
+    of glyphs drawn from each (DevTools protocol)."""
     cdp = page.context.new_cdp_session(page)
     try:
         cdp.send("DOM.enable")
@@ -169,7 +155,7 @@ def platform_fonts(page, selector: str) -> dict[str, int]:
 
 VISIBLE_TEXT_JS = """() => {
   // Text a reader sees outside code, preformatted output and typeset math.
-  const skip = "pre, code, script, style, mjx-container, .jp-InputArea-editor";
+  const skip = "pre, code, script, style, mjx-container";
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const parts = [];
   while (walker.nextNode()) {
@@ -179,23 +165,16 @@ VISIBLE_TEXT_JS = """() => {
   return parts.join(" ");
 }"""
 
-
 CLIPPED_JS = """() => {
-  // Code, outputs and displayed formulas whose right edge is cut off: they
-  // must either fit or scroll inside a box that is itself fully visible.
+  // Code, outputs, tables and displayed formulas whose right edge is cut off:
+  // they must fit or scroll inside a box that is itself fully visible.
   const scrolls = (e) => ["auto", "scroll"].includes(getComputedStyle(e).overflowX);
   const clips = (e) => ["hidden", "clip"].includes(getComputedStyle(e).overflowX);
   const bad = [];
-  for (const el of document.querySelectorAll("main pre, main .highlight, mjx-container[display=true]")) {
+  for (const el of document.querySelectorAll("main pre, main table, mjx-container[display=true]")) {
     let box = el;
     while (box && box !== document.body && !scrolls(box)) box = box.parentElement;
-    if (!box || box === document.body) {
-      box = el;
-      if (clips(el) && el.scrollWidth > el.clientWidth + 1) {
-        bad.push(el.tagName + ": " + el.textContent.slice(0, 50));
-        continue;
-      }
-    }
+    if (!box || box === document.body) box = el;
     const right = box.getBoundingClientRect().right;
     for (let p = box.parentElement; p && p !== document.documentElement; p = p.parentElement) {
       if ((clips(p) || p === document.body) && right > Math.min(p.getBoundingClientRect().right, innerWidth) + 1) {
@@ -207,145 +186,195 @@ CLIPPED_JS = """() => {
   return bad;
 }"""
 
+FIRST_HAN_ELEMENT_JS = """() => {
+  // Mark the first heading, paragraph or table cell of the page whose own
+  // text (not its children's) is Chinese; return that text.
+  const own = (e) => [...e.childNodes].filter((n) => n.nodeType === 3).map((n) => n.data).join("");
+  const all = [...document.querySelectorAll("main h1, main h2, main p, main td, main li")];
+  const found = all.find((e) => /[\\u3400-\\u9fff]/.test(own(e)) && e.getClientRects().length);
+  if (!found) return null;
+  found.setAttribute("data-test-han", "1");
+  return own(found);
+}"""
+
+
+def _file_exists(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme == "file" and Path(unquote(parts.path)).is_file()
+
 
 @pytest.mark.parametrize("name", PAGES)
-def test_page_in_chromium(browser, site, name):
+def test_page(browser, site, name):
     view = visit(browser, site, name)
+    page = view.page
     try:
-        page = view.page
-        assert view.foreign == [], f"{name} requested non-file URLs"
-        assert view.errors == [], f"{name}: console errors or failed requests"
+        assert view.foreign == [], f"{name} requested {view.foreign}"
+        assert view.errors == [], f"{name}: {view.errors}"
 
-        source = notebook_text(site, name)
         images = page.evaluate(
-            "() => [...document.images].map(i => [i.complete, i.naturalWidth])"
+            "() => [...document.images].map(i => [i.complete, i.naturalWidth, i.src])"
         )
-        assert all(done and width > 0 for done, width in images), images
-        assert images or '"image/png"' not in source, f"{name}: figures missing"
+        assert all(done and width > 0 for done, width, _ in images), images
+        if "_images/" in (site / name).read_text(encoding="utf-8"):
+            assert any("_images/" in src for *_, src in images), f"{name}: figures"
 
-        # Every formula typeset: math elements exist, no TeX error, no raw $…$.
-        if "$" in source:
-            assert page.locator("mjx-container").count() > 0, f"{name}: no math"
         errors = page.locator('mjx-merror, [data-mjx-error], [data-mml-node="merror"]')
         assert errors.count() == 0, f"{name}: TeX errors in formulas"
         visible = page.evaluate(VISIBLE_TEXT_JS)
-        raw = re.findall(r"\$[^$]{1,300}\$", visible)
-        assert raw == [], f"{name}: untypeset math {raw[:3]}"
+        raw = re.findall(r"\$[^$\s][^$]{0,300}\$|\\\(.{1,300}?\\\)", visible)
+        assert raw == [], f"{name}: formulas not typeset: {raw[:3]}"
+        if 'class="math' in (site / name).read_text(encoding="utf-8"):
+            assert page.locator("mjx-container").count() > 0, f"{name}: no math"
 
-        # The Chinese heading is present and drawn with a CJK font.
-        selector = "h1 [lang|=zh]" if name == "index.html" else "main h1"
-        heading = page.locator(selector).first.inner_text()
-        han = HAN_RE.findall(heading)
-        assert han, f"{name}: no Chinese heading in {heading!r}"
-        fonts = platform_fonts(page, selector)
-        cjk_glyphs = sum(n for family, n in fonts.items() if CJK_FONT_RE.search(family))
-        assert cjk_glyphs >= len(han), (
-            f"{name}: the Chinese heading is not drawn with a CJK font (fonts used: "
-            f"{fonts}); install one, e.g. Debian's fonts-noto-cjk (apt.txt)"
-        )
+        text = page.evaluate(FIRST_HAN_ELEMENT_JS)
+        if name.startswith("zh/") or name not in GENERATED[2:]:
+            assert text and HAN_RE.search(text), f"{name}: no Chinese text"
+        if text:
+            fonts = platform_fonts(page, "[data-test-han]")
+            drawn = fonts.get(FONT_FAMILY, 0)
+            assert drawn >= len(HAN_RE.findall(text)), (
+                f"{name}: Chinese not drawn with the site's font ({fonts})"
+            )
+
+        switch = page.locator("a.lang-switch")
+        assert switch.count() == 1, f"{name}: language switch"
+        target = switch.evaluate("(a) => a.href")
+        assert _file_exists(target), f"{name}: switch leads to {target}"
+        other = name.removeprefix("zh/") if name.startswith("zh/") else f"zh/{name}"
+        assert target.endswith("/" + other), (name, target)
+
+        assert page.evaluate(CLIPPED_JS) == [], f"{name}: wide blocks cut off"
+        if os.environ.get("SITE_SCREENSHOTS"):
+            page.screenshot(
+                path=SCREENSHOTS / f"{name[:-5]}-desktop.png", full_page=True
+            )
+
+        page.set_viewport_size(PHONE)
         width = page.evaluate(
-            """(sel) => { const r = document.createRange();
-                 r.selectNodeContents(document.querySelector(sel));
-                 return r.getBoundingClientRect().width; }""",
-            selector,
+            "() => [document.documentElement.scrollWidth, window.innerWidth]"
         )
-        assert width > 0
-
-        clipped = page.evaluate(CLIPPED_JS)
-        assert clipped == [], f"{name}: wide blocks cut off, not scrollable"
-
-        page.screenshot(
-            path=SCREENSHOTS / f"{Path(name).stem}-desktop.png", full_page=True
-        )
-
-        # Printed: navigation hidden.
-        page.emulate_media(media="print")
-        hidden = page.evaluate(
-            """() => [...document.querySelectorAll('.site-header, .site-nav, .site-footer')]
-                 .every(e => getComputedStyle(e).display === 'none')"""
-        )
-        assert hidden, f"{name}: navigation is printed"
+        assert width[0] <= width[1], f"{name}: wider than a phone {width}"
+        assert page.evaluate(CLIPPED_JS) == [], f"{name}: cut off on a phone"
+        if os.environ.get("SITE_SCREENSHOTS"):
+            page.screenshot(path=SCREENSHOTS / f"{name[:-5]}-phone.png", full_page=True)
     finally:
         view.close()
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_page_fits_a_phone(browser, site, name):
-    view = visit(browser, site, name, viewport=PHONE)
+SOLUTION_PAGES = ["01_gradient_tape.html", "zh/01_gradient_tape.html"]
+
+
+@pytest.mark.parametrize("name", SOLUTION_PAGES)
+def test_solutions_open_on_a_click_and_when_printed(browser, site, name):
+    view = visit(browser, site, name)
+    page = view.page
     try:
-        page = view.page
-        assert view.foreign == [] and view.errors == []
-        overflow = page.evaluate(
-            """() => ({scroll: document.documentElement.scrollWidth,
-                       body: document.body.scrollWidth, width: window.innerWidth})"""
+        solutions = page.locator("details.solution")
+        assert solutions.count() >= 1
+        first = solutions.first
+        body = first.locator(".solution__body")
+        assert not first.evaluate("(d) => d.open") and not body.is_visible()
+        label = "参考答案" if name.startswith("zh/") else "Solution"
+        assert first.locator("summary").inner_text().strip() == label
+        first.locator("summary").click()
+        assert first.evaluate("(d) => d.open") and body.is_visible()
+        first.locator("summary").click()
+        assert not body.is_visible()
+
+        page.emulate_media(media="print")
+        heights = page.evaluate(
+            """() => [...document.querySelectorAll('details.solution .solution__body')]
+                 .map(b => b.getBoundingClientRect().height)"""
         )
-        assert overflow["scroll"] <= overflow["width"], f"{name}: {overflow}"
-        assert overflow["body"] <= overflow["width"], f"{name}: {overflow}"
-        clipped = page.evaluate(CLIPPED_JS)
-        assert clipped == [], f"{name}: wide blocks cut off, not scrollable"
-        page.screenshot(
-            path=SCREENSHOTS / f"{Path(name).stem}-phone.png", full_page=True
+        assert heights and all(h > 0 for h in heights), "solutions hidden in print"
+        assert not page.locator(".bd-sidebar-primary").is_visible(), (
+            "navigation printed"
         )
     finally:
         view.close()
 
 
-def test_navigation_works_by_clicking(browser, site):
+SEARCHES = [
+    ("search.html", "persistent", "04_persistent_tape.html"),
+    ("search.html", "Jacobian", "10_jacobians_forward_reverse.html"),
+    ("zh/search.html", "持久化", "04_persistent_tape.html"),
+    ("zh/search.html", "雅可比", "10_jacobians_forward_reverse.html"),
+    ("zh/search.html", "梯度带", "01_gradient_tape.html"),
+]
+
+
+def _search(page, url: str) -> list[str]:
+    page.goto(url, wait_until="load")
+    page.wait_for_function(
+        "() => { const s = document.querySelector('#search-results .search-summary');"
+        " return s && s.textContent.trim().length > 0; }",
+        timeout=20_000,
+    )
+    return page.eval_on_selector_all(
+        "#search-results ul.search li a", "(links) => links.map((a) => a.href)"
+    )
+
+
+@pytest.mark.parametrize(("where", "query", "expected"), SEARCHES)
+def test_search_works_offline_in_both_languages(browser, site, where, query, expected):
     view = visit(browser, site, "index.html")
     try:
-        page = view.page
-        page.locator(".site-toc__title a").first.click()
-        page.wait_for_load_state("load")
-        assert page.url.endswith(PAGES[1])
-        if len(PAGES) > 2:
-            page.locator(".site-nav--top a[rel=next]").click()
-            page.wait_for_load_state("load")
-            assert page.url.endswith(PAGES[2])
-            page.locator(".site-nav--top a[rel=prev]").click()
-            page.wait_for_load_state("load")
-            assert page.url.endswith(PAGES[1])
-        page.locator(".site-nav--top .site-nav__index").click()
-        page.wait_for_load_state("load")
-        assert page.url.endswith("/index.html")
-        assert view.foreign == [] and view.errors == []
+        results = _search(view.page, (site / where).as_uri() + "?q=" + quote(query))
+        folder = (site / where).parent.as_uri() + "/"
+        pages = [r.split("#")[0] for r in results]
+        assert folder + expected in pages, f"{query!r} did not find {expected}: {pages}"
+        assert all(p.startswith(folder) for p in pages), "results stay in the edition"
+        assert view.errors == [] and view.foreign == []
     finally:
         view.close()
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def test_site_works_from_a_static_server(browser, site):
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+def test_navigation_by_clicking(browser, site):
+    view = visit(browser, site, "index.html")
+    page = view.page
     try:
-        base = f"http://127.0.0.1:{server.server_address[1]}/"
-        for name in ("index.html", PAGES[1]):
-            view = Visit(browser, base + name, DESKTOP, base)
-            try:
-                assert view.foreign == [] and view.errors == []
-                if "$" in notebook_text(site, name):
-                    assert view.page.locator("mjx-container").count() > 0
-                download = f"notebooks/{Path(PAGES[1]).stem}.ipynb"
-                assert view.page.request.get(base + download).ok
-            finally:
-                view.close()
+        page.locator("article a[href='01_gradient_tape.html']").first.click()
+        page.wait_for_load_state("load")
+        assert page.url.endswith("/01_gradient_tape.html")
+        page.locator("a.lang-switch").click()
+        page.wait_for_load_state("load")
+        assert page.url.endswith("/zh/01_gradient_tape.html")
+        assert page.evaluate("() => document.documentElement.lang") == "zh-CN"
+        page.locator("a.right-next").click()
+        page.wait_for_load_state("load")
+        assert page.url.endswith("/zh/02_watch.html")
+        assert view.errors == [] and view.foreign == []
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+        view.close()
 
 
-def test_missing_browser_skips_or_fails_under_ci(monkeypatch, tmp_path):
-    """Without Chromium: a skip that says why, but under CI=true a failure."""
-    missing = str(tmp_path / "no-chromium")
-    monkeypatch.setenv("CI", "true")
-    with pytest.raises(pytest.fail.Exception, match="Chromium not found"):
-        require_chromium(missing)
-    monkeypatch.delenv("CI")
-    with pytest.raises(pytest.skip.Exception, match="Chromium not found"):
-        require_chromium(missing)
+@pytest.fixture
+def server(site):
+    handler = functools.partial(
+        http.server.SimpleHTTPRequestHandler, directory=str(site)
+    )
+    handler.log_message = lambda *args: None
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_the_site_works_from_a_web_server(browser, server):
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("requestfailed", lambda r: errors.append(f"failed: {r.url}"))
+    try:
+        for path in ("index.html", "zh/index.html", "zh/04_persistent_tape.html"):
+            response = page.goto(f"{server}/{path}", wait_until="load")
+            assert response.status == 200, path
+        results = _search(page, f"{server}/zh/search.html?q=" + quote("持久化"))
+        assert any(r.endswith("/zh/04_persistent_tape.html") for r in results)
+        page.wait_for_timeout(500)  # snippets are fetched from the server
+        assert errors == []
+    finally:
+        context.close()

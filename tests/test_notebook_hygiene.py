@@ -1,4 +1,5 @@
-"""Rules every stored notebook follows (see DESIGN.md, "Anatomy")."""
+"""Rules every stored notebook follows, in both editions (docs/DESIGN.md,
+"Anatomy of a notebook")."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from notebook_files import NOTEBOOK_IDS as IDS
-from notebook_files import NOTEBOOKS
+from notebook_files import CHINESE, NOTEBOOK_IDS, NOTEBOOKS, ZH_DIR, notebook_id
+
+from nbtools import catalog
 
 LOG_NOISE = re.compile(
     r"(^[IWEF]\d{4} |tensorflow/core|oneDNN|cuda|absl::|WARNING: All log messages"
@@ -16,17 +18,49 @@ LOG_NOISE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 # Absolute paths of this machine; tracebacks keep library paths only as
-# "<venv>/lib/...", which tools/notebook_io.py substitutes.
+# "<venv>/lib/...", which nbtools/notebook_io.py substitutes.
 MACHINE_PATH = re.compile(r"((?<![\w>.~])/(work|home|root|tmp|usr|opt|var)/|\.venv/)")
 # A cell may print a warning (to stderr, or TensorFlow's logger, which
 # writes to stdout in Jupyter) only when it shows one on purpose.
 WARNING_TAG = "warning-expected"
 TF_WARNING = re.compile(r"^(WARNING|ERROR):tensorflow:", re.MULTILINE)
 MEMORY_ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,}\b")
+KNOWN_TAGS = {
+    "nbval-ignore-output",
+    "raises-exception",
+    WARNING_TAG,
+    "exercise",
+    "solution",
+}
+# The headings of the anatomy, per edition.
+WORDS = {
+    "en": {
+        "summary": "## Summary",
+        "exercises": "## Exercises",
+        "exercise": "### Exercise",
+        "reading": "## Further reading",
+        "check": "Check it",
+    },
+    "zh": {
+        "summary": "## 小结",
+        "exercises": "## 练习",
+        "exercise": "### 练习",
+        "reading": "## 延伸阅读",
+        "check": "### 验证",
+    },
+}
 
 
 def _load(path: Path) -> nbformat.NotebookNode:
     return nbformat.read(path, as_version=4)
+
+
+def _language(path: Path) -> str:
+    return "zh" if path.parent == ZH_DIR else "en"
+
+
+def _tags(cell) -> list[str]:
+    return list(cell.metadata.get("tags", []))
 
 
 def _texts(output) -> list[str]:
@@ -42,7 +76,7 @@ def test_there_are_notebooks():
     assert NOTEBOOKS[0].name == "01_gradient_tape.ipynb"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_IDS)
 def test_name_and_kernel(path):
     assert re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", path.name)
     nb = _load(path)
@@ -52,28 +86,28 @@ def test_name_and_kernel(path):
     nbformat.validate(nb)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_IDS)
 def test_run_once_top_to_bottom(path):
     cells = [c for c in _load(path).cells if c.cell_type == "code"]
     assert [c.execution_count for c in cells] == list(range(1, len(cells) + 1))
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_IDS)
 def test_errors_only_where_tagged_and_tagged_cells_raise(path):
     for index, cell in enumerate(_load(path).cells):
         if cell.cell_type != "code":
             continue
-        tagged = "raises-exception" in cell.metadata.get("tags", [])
+        tagged = "raises-exception" in _tags(cell)
         errors = [o for o in cell.outputs if o.output_type == "error"]
         assert bool(errors) == tagged, f"cell {index}: " + (
             "tagged raises-exception but raised nothing" if tagged else "error"
         )
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_IDS)
 def test_no_log_noise_stderr_or_machine_paths(path):
     for index, cell in enumerate(_load(path).cells):
-        warning_expected = WARNING_TAG in cell.metadata.get("tags", [])
+        warning_expected = WARNING_TAG in _tags(cell)
         for output in cell.get("outputs", []):
             if output.output_type == "stream" and not warning_expected:
                 assert output.name != "stderr", (
@@ -90,22 +124,77 @@ def test_no_log_noise_stderr_or_machine_paths(path):
                 assert not found, f"cell {index}: machine path {found[0]!r} in {text!r}"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_IDS)
 def test_anatomy(path):
-    cells = _load(path).cells
-    assert cells[0].cell_type == "markdown"
-    assert re.match(r"# \d\d · .+ — .+", cells[0].source), "title: NN · English — 中文"
+    language = _language(path)
+    words = WORDS[language]
+    nb = _load(path)
+    cells = nb.cells
+    catalog.title_parts(path, language)  # title line and lesson.summary
     first_code = next(c for c in cells if c.cell_type == "code")
     assert first_code.source.startswith("from toolkit import H")
-    assert "nbval-ignore-output" in first_code.metadata.get("tags", [])
+    assert "nbval-ignore-output" in _tags(first_code)
     assert "H.banner()" in first_code.source
-    headings = [c.source for c in cells if c.cell_type == "markdown"]
-    assert any("## Summary" in s for s in headings)
-    assert any("## Exercises" in s for s in headings)
-    assert any("Check it" in s for s in headings)
+    markdown = [c.source for c in cells if c.cell_type == "markdown"]
+    assert any(s.startswith(words["summary"]) for s in markdown), words["summary"]
+    assert any(words["check"] in s for s in markdown), words["check"]
+    assert cells[-1].cell_type == "markdown"
+    assert cells[-1].source.startswith(words["reading"]), "ends with Further reading"
+    assert "](http" in cells[-1].source, "Further reading links its sources"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_IDS)
+def test_exercises_come_before_their_collapsed_solutions(path):
+    """Exercise k: its own markdown cell, an empty code cell tagged
+    ``exercise``, then the worked solution in cells tagged ``solution``."""
+    words = WORDS[_language(path)]
+    cells = _load(path).cells
+    starts = [i for i, c in enumerate(cells) if c.source.startswith(words["exercises"])]
+    assert len(starts) == 1, f"one '{words['exercises']}' cell"
+    i, end, number = starts[0] + 1, len(cells) - 1, 0
+    while i < end:
+        number += 1
+        statement = cells[i]
+        assert statement.cell_type == "markdown" and statement.source.startswith(
+            f"{words['exercise']} {number}"
+        ), f"cell {i}: expected '{words['exercise']} {number}'"
+        assert not _tags(statement), f"cell {i}: an exercise statement is not hidden"
+        space = cells[i + 1]
+        assert space.cell_type == "code" and _tags(space) == ["exercise"], (
+            f"cell {i + 1}: an empty code cell tagged 'exercise' follows exercise {number}"
+        )
+        code = [
+            ln for ln in space.source.splitlines() if not ln.strip().startswith("#")
+        ]
+        assert not "".join(code).strip() and not space.outputs, f"cell {i + 1}"
+        i += 2
+        solution = []
+        while i < end and "solution" in _tags(cells[i]):
+            solution.append(cells[i])
+            i += 1
+        assert any(c.cell_type == "code" for c in solution), (
+            f"exercise {number}: no executed solution (cells tagged 'solution')"
+        )
+    assert number >= 1, "at least one exercise"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_IDS)
+def test_solutions_open_collapsed_in_jupyterlab(path):
+    for index, cell in enumerate(_load(path).cells):
+        hidden = cell.metadata.get("jupyter", {})
+        if "solution" in _tags(cell):
+            assert hidden.get("source_hidden") is True, f"cell {index}"
+            if cell.cell_type == "code":
+                assert hidden.get("outputs_hidden") is True, f"cell {index}"
+            else:
+                assert not re.search(r"^#", cell.source, re.M), (
+                    f"cell {index}: no headings inside a solution"
+                )
+        else:
+            assert not hidden, f"cell {index}: collapsed but not a solution"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_IDS)
 def test_figures_end_with_plt_show(path):
     for index, cell in enumerate(_load(path).cells):
         if cell.cell_type == "code" and any(
@@ -116,7 +205,14 @@ def test_figures_end_with_plt_show(path):
             )
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
-def test_only_tags_in_cell_metadata(path):
-    for index, cell in enumerate(_load(path).cells):
-        assert set(cell.metadata) <= {"tags"}, f"cell {index}: {dict(cell.metadata)}"
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_IDS)
+def test_only_known_metadata(path):
+    nb = _load(path)
+    assert set(nb.metadata) <= {"kernelspec", "language_info", "lesson"}
+    allowed = {"tags", "jupyter"} | ({"translation"} if path in CHINESE else set())
+    for index, cell in enumerate(nb.cells):
+        assert set(cell.metadata) <= allowed, f"cell {index}: {dict(cell.metadata)}"
+        unknown = set(_tags(cell)) - KNOWN_TAGS
+        assert not unknown, (
+            f"cell {index}: unknown tags {unknown} ({notebook_id(path)})"
+        )

@@ -6,8 +6,8 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from tools import execute
-from tools.notebook_io import normalise, read, strip_machine_paths, write_atomic
+from nbtools import execute
+from nbtools.notebook_io import normalise, read, strip_machine_paths, write_atomic
 
 
 def _notebook(*sources: str, tags=None) -> nbformat.NotebookNode:

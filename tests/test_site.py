@@ -1,24 +1,27 @@
-"""The HTML export (tools/build_site.py, `make html`): structure, links,
-embedded figures, no network resources, bad input.
-
-The site is built once per module from a snapshot of the notebooks into a
-temporary folder; tests/test_browser.py checks such a site in Chromium.
-"""
+"""The HTML site (``make html``, nbtools/site/): both editions, their index
+pages from the catalog, downloads, links, offline resources, solutions, and
+bad input. The site is built once per module from a snapshot of the
+notebooks; tests/test_browser.py opens such a site in Chromium."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 import shutil
-import time
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import nbformat
 import pytest
-from notebook_files import NOTEBOOKS
+from notebook_files import NOTEBOOK_DIR
 
-from tools import build_site
+from nbtools import catalog
+from nbtools.notebook_io import normalise
+from nbtools.site import BuildError, build
+from nbtools.site.build import MARKER
+from toolkit.fonts import FONT_FILE
 
 # Elements and attributes through which a page loads something by itself
 # (an <a href> is only followed when the reader clicks it).
@@ -27,20 +30,19 @@ LOADING_ATTRIBUTES = {
     "link": ("href",),
     "img": ("src", "srcset"),
     "iframe": ("src",),
-    "frame": ("src",),
     "embed": ("src",),
     "object": ("data",),
     "source": ("src", "srcset"),
-    "track": ("src",),
     "video": ("src", "poster"),
     "audio": ("src",),
-    "input": ("src",),
     "image": ("href", "xlink:href"),
     "use": ("href", "xlink:href"),
 }
 CSS_REMOTE_RE = re.compile(
     r"""(?:url\(\s*['"]?|@import\s+['"]?)\s*(?:https?:)?//""", re.IGNORECASE
 )
+EDITIONS = {"en": "", "zh": "zh/"}
+GENERATED_PAGES = {"index.html", "glossary.html", "search.html", "genindex.html"}
 
 
 class Page(HTMLParser):
@@ -50,9 +52,9 @@ class Page(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.elements: list[tuple[str, dict[str, str]]] = []
         self.styles: list[str] = []
+        self.rows: list[list[str]] = []
         self._in_style = False
         self._row: list[str] | None = None
-        self.rows: list[list[str]] = []
         self._cell: list[str] | None = None
         self.feed(text)
         self.close()
@@ -87,16 +89,15 @@ class Page(HTMLParser):
 
     def find(self, tag: str, **attrs: str) -> list[dict[str, str]]:
         """Elements with this tag whose attributes contain the given words."""
-        found = []
-        for name, attributes in self.elements:
-            if name != tag:
-                continue
-            if all(
+        return [
+            attributes
+            for name, attributes in self.elements
+            if name == tag
+            and all(
                 value in attributes.get(key.rstrip("_"), "").split()
                 for key, value in attrs.items()
-            ):
-                found.append(attributes)
-        return found
+            )
+        ]
 
 
 def is_remote(url: str) -> bool:
@@ -104,7 +105,7 @@ def is_remote(url: str) -> bool:
     return url.strip().startswith("//") or scheme not in ("", "data", "file")
 
 
-def local_target(site: Path, page: Path, href: str) -> Path | None:
+def local_target(page: Path, href: str) -> Path | None:
     """The file a relative link points at, or None for in-page anchors."""
     parts = urlsplit(href)
     if parts.scheme or parts.netloc or not parts.path:
@@ -112,112 +113,172 @@ def local_target(site: Path, page: Path, href: str) -> Path | None:
     return (page.parent / unquote(parts.path)).resolve()
 
 
+def plain(markdown: str) -> str:
+    """Inline markdown as the page shows it: code spans without backticks."""
+    return " ".join(markdown.replace("`", "").split())
+
+
 @pytest.fixture(scope="module")
 def notebooks(tmp_path_factory) -> Path:
     """A snapshot of the notebooks (others may rewrite them meanwhile)."""
     folder = tmp_path_factory.mktemp("snapshot") / "notebooks"
-    folder.mkdir()
-    for path in NOTEBOOKS:
-        shutil.copy2(path, folder / path.name)
-    if not any(folder.iterdir()):
-        pytest.skip("no notebooks yet")
+    shutil.copytree(NOTEBOOK_DIR, folder, ignore=shutil.ignore_patterns(".*"))
     return folder
-
-
-@pytest.fixture(scope="module")
-def notebook_paths(notebooks) -> list[Path]:
-    return sorted(notebooks.glob("*.ipynb"))
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, notebooks) -> Path:
     out = tmp_path_factory.mktemp("export") / "site"
-    build_site.build(notebooks, out)
+    build(notebooks, out)
     return out
 
 
 @pytest.fixture(scope="module")
 def pages(site) -> dict[str, Page]:
+    """Every HTML page of both editions, by path relative to the site."""
     return {
-        path.name: Page(path.read_text(encoding="utf-8"))
-        for path in sorted(site.glob("*.html"))
+        path.relative_to(site).as_posix(): Page(path.read_text(encoding="utf-8"))
+        for path in sorted(site.glob("*.html")) + sorted(site.glob("zh/*.html"))
     }
 
 
-def make_notebook(folder: Path, name: str, title: str | None = None) -> Path:
-    nb = nbformat.v4.new_notebook()
-    if title is not None:
-        nb.cells.append(
-            nbformat.v4.new_markdown_cell(
-                f"{title}\n\n*Source: chapter 12.4, section **测试**.*\n\n"
-                "This notebook teaches `one thing`, e.g. a test. Then more."
-            )
-        )
-    nb.cells.append(nbformat.v4.new_code_cell("1 + 1"))
-    path = folder / name
-    nbformat.write(nb, path)
-    return path
+def lessons(notebooks: Path, language: str) -> list[catalog.Lesson]:
+    return catalog.lessons(language, notebooks)
 
 
-# ---- structure -------------------------------------------------------------
+# ---- structure ---------------------------------------------------------------
 
 
-def test_one_page_per_notebook_and_an_index(site, notebook_paths):
-    pages = {p.name for p in site.glob("*.html")}
-    expected = {f"{p.stem}.html" for p in notebook_paths} | {"index.html"}
-    assert pages == expected
+def test_every_notebook_has_a_page_in_both_editions(site, notebooks):
+    for language, prefix in EDITIONS.items():
+        folder = site / prefix
+        names = {p.name for p in folder.glob("*.html")}
+        expected = {
+            f"{Path(les.name).stem}.html" for les in lessons(notebooks, language)
+        }
+        assert names == expected | GENERATED_PAGES, language
+    assert len(lessons(notebooks, "en")) == len(lessons(notebooks, "zh")) >= 12
 
 
-def test_notebooks_are_copied_for_download(site, notebook_paths):
-    for path in notebook_paths:
-        copy = site / "notebooks" / path.name
-        assert copy.read_bytes() == path.read_bytes()
+def test_downloads_are_the_notebooks_themselves(site, notebooks, pages):
+    for language, prefix in EDITIONS.items():
+        for lesson in lessons(notebooks, language):
+            copy = site / prefix / "_sources" / lesson.name
+            assert copy.read_bytes() == lesson.path.read_bytes(), copy
+            index = pages[f"{prefix}index.html"]
+            links = [a for a in index.find("a") if "download" in a]
+            assert {"href": f"_sources/{lesson.name}", "download": lesson.name} in [
+                {"href": a["href"], "download": a["download"]} for a in links
+            ]
 
 
-def test_every_stored_figure_is_embedded_in_its_page(site, notebook_paths):
-    checked = 0
-    for path in notebook_paths:
-        page = (site / f"{path.stem}.html").read_text(encoding="utf-8")
-        nb = nbformat.read(path, as_version=4)
-        for cell in nb.cells:
-            for output in cell.get("outputs", []):
-                for mime in ("image/png", "image/jpeg"):
-                    data = output.get("data", {}).get(mime)
+def test_index_tables_come_from_the_catalog(pages, notebooks):
+    for language, prefix in EDITIONS.items():
+        index = pages[f"{prefix}index.html"]
+        body = [row for row in index.rows if row and row[0] not in ("#", "编号")]
+        expected = lessons(notebooks, language)
+        assert len(body) == len(expected), language
+        for row, lesson in zip(body, expected, strict=True):
+            number, title, section, summary = row
+            assert number == lesson.number
+            assert title == plain(lesson.title)
+            assert section == lesson.section and re.search(r"[\u4e00-\u9fff]", section)
+            assert summary.startswith(plain(lesson.summary)), (summary, lesson.summary)
+
+
+def test_index_pages_show_the_readmes_title_and_introduction(site):
+    for language, prefix in EDITIONS.items():
+        title, intro = catalog.collection(language)
+        text = (site / prefix / "index.html").read_text(encoding="utf-8")
+        assert f"<title>{title}" in text
+        first_words = plain(intro).split("(")[0][:30]
+        assert first_words in " ".join(re.sub(r"<[^>]+>", "", text).split())
+
+
+def test_page_titles_come_from_the_title_cells(site, notebooks):
+    for language, prefix in EDITIONS.items():
+        for lesson in lessons(notebooks, language):
+            text = (site / prefix / f"{Path(lesson.name).stem}.html").read_text("utf-8")
+            heading = re.search(r"<h1>(.*?)<a class=\"headerlink\"", text, re.S)
+            shown = " ".join(re.sub(r"<[^>]+>", "", heading[1]).split())
+            assert shown.startswith(plain(lesson.full_title)), shown
+
+
+def test_language_attribute_and_switch_to_the_same_page(site, pages):
+    for name, page in pages.items():
+        (html,) = page.find("html")
+        zh = name.startswith("zh/")
+        assert html["lang"] == ("zh-CN" if zh else "en"), name
+        switch = page.find("a", class_="lang-switch")
+        assert len(switch) == 1, name
+        href = switch[0]["href"]
+        other = name.removeprefix("zh/") if zh else f"zh/{name}"
+        assert href == ("../" if zh else "zh/") + Path(name).name, name
+        assert (site / other).is_file(), f"{name}: switch leads to missing {other}"
+        assert switch[0]["hreflang"] == ("en" if zh else "zh-CN")
+
+
+def test_glossary_is_linked_from_both_index_pages(pages):
+    for prefix in EDITIONS.values():
+        hrefs = {a.get("href", "") for a in pages[f"{prefix}index.html"].find("a")}
+        assert "glossary.html" in hrefs
+
+
+# ---- what a notebook page shows ----------------------------------------------
+
+
+def _cells(path: Path) -> list:
+    return nbformat.read(path, as_version=4).cells
+
+
+def test_every_stored_figure_is_on_its_page(site, notebooks):
+    for language, prefix in EDITIONS.items():
+        images = {
+            hashlib.sha256(p.read_bytes()).hexdigest(): p.name
+            for p in (site / prefix / "_images").glob("*.png")
+        }
+        for lesson in lessons(notebooks, language):
+            page = (site / prefix / f"{Path(lesson.name).stem}.html").read_text("utf-8")
+            shown = set(re.findall(r'<img[^>]+src="_images/([^"]+\.png)"', page))
+            for cell in _cells(lesson.path):
+                for output in cell.get("outputs", []):
+                    data = output.get("data", {}).get("image/png")
                     if data:
-                        encoded = "".join(data.split())
-                        assert f"data:{mime};base64,{encoded}" in page, (
-                            f"{path.name}: a stored {mime} figure is missing"
+                        digest = hashlib.sha256(base64.b64decode(data)).hexdigest()
+                        assert images.get(digest) in shown, (
+                            f"{prefix}{lesson.name}: a stored figure is not on its page"
                         )
-                        checked += 1
-    if not checked:
-        pytest.skip("no stored figures in the notebooks yet")
 
 
-def test_index_table_lists_every_notebook(site, pages, notebook_paths):
-    index = pages["index.html"]
-    body_rows = [row for row in index.rows if row and row[0] != "#"]
-    links = [a["href"] for a in index.find("a") if a["href"].endswith(".html")]
-    assert links == [f"{p.stem}.html" for p in notebook_paths]
-    assert len(body_rows) == len(notebook_paths)
-    for row, path in zip(body_rows, notebook_paths, strict=True):
-        info = build_site.describe(path, nbformat.read(path, as_version=4))
-        number, title, heading_zh, summary = row
-        assert number == path.name[:2] == info.number
-        assert title and title == build_site.plain_text(info.title)
-        assert re.search(r"[\u4e00-\u9fff]", heading_zh), f"{path.name}: {row}"
-        assert len(summary) > 20, f"{path.name}: no one-line summary: {row}"
-    text = (site / "index.html").read_text(encoding="utf-8")
-    assert "Automatic differentiation with TensorFlow — 求导" in text
+def test_exercises_have_closed_solutions_and_no_empty_cells(site, notebooks):
+    labels = {"en": "Solution", "zh": "参考答案"}
+    for language, prefix in EDITIONS.items():
+        for lesson in lessons(notebooks, language):
+            page = (site / prefix / f"{Path(lesson.name).stem}.html").read_text("utf-8")
+            cells = _cells(lesson.path)
+            exercises = sum("exercise" in c.metadata.get("tags", []) for c in cells)
+            details = re.findall(r"<details([^>]*)>\s*<summary[^>]*>([^<]*)<", page)
+            solutions = [d for d in details if "solution" in d[0]]
+            assert len(solutions) == exercises >= 1, f"{prefix}{lesson.name}"
+            for attributes, label in solutions:
+                assert "open" not in attributes and label == labels[language]
+            assert "tag_exercise" not in page, "the learner's empty cells are not shown"
 
 
-def test_page_titles_come_from_the_notebooks(site, notebook_paths):
-    for path in notebook_paths:
-        info = build_site.describe(path, nbformat.read(path, as_version=4))
-        text = (site / info.page).read_text(encoding="utf-8")
-        assert f"<title>{info.full_title} |" in text
+def test_math_and_font_are_served_from_the_site(site, pages):
+    for prefix in EDITIONS.values():
+        static = site / prefix / "_static"
+        assert (static / "mathjax" / "tex-svg-full.js").is_file()
+        assert (static / "mathjax" / "LICENSE").is_file()
+        font = static / "fonts" / FONT_FILE.name
+        assert font.read_bytes() == FONT_FILE.read_bytes()
+        assert f"fonts/{FONT_FILE.name}" in (static / "site.css").read_text("utf-8")
+    for name, page in pages.items():
+        scripts = [s["src"] for s in page.find("script") if s.get("src")]
+        assert any("_static/mathjax/tex-svg-full.js" in s for s in scripts), name
 
 
-# ---- offline -------------------------------------------------------------
+# ---- offline and links ---------------------------------------------------------
 
 
 def test_no_page_loads_anything_from_the_network(site, pages):
@@ -225,192 +286,160 @@ def test_no_page_loads_anything_from_the_network(site, pages):
         for tag, attributes in page.elements:
             for attribute in LOADING_ATTRIBUTES.get(tag, ()):
                 value = attributes.get(attribute, "")
-                urls = [u.split()[0] for u in value.split(",") if u.strip()]
-                if attribute != "srcset":
-                    urls = [value] if value else []
+                urls = (
+                    [u.split()[0] for u in value.split(",") if u.strip()]
+                    if attribute == "srcset"
+                    else [value] * bool(value)
+                )
                 for url in urls:
                     assert not is_remote(url), f"{name}: <{tag} {attribute}={url!r}>"
         for css in page.styles:
             assert not CSS_REMOTE_RE.search(css), f"{name}: remote url() in CSS"
     for css in site.glob("**/*.css"):
         text = css.read_text(encoding="utf-8")
-        assert not CSS_REMOTE_RE.search(text), f"{css.name} loads a remote resource"
+        assert not CSS_REMOTE_RE.search(text), f"{css} loads a remote resource"
 
 
-def test_every_local_resource_exists(site, pages):
+def test_every_local_resource_and_link_exists(site, pages):
+    root = site.resolve()
     for name, page in pages.items():
         for tag, attributes in page.elements:
-            for attribute in LOADING_ATTRIBUTES.get(tag, ()):
+            keys = LOADING_ATTRIBUTES.get(tag, ()) + (("href",) if tag == "a" else ())
+            for attribute in keys:
                 url = attributes.get(attribute, "")
                 if not url or url.startswith("data:") or attribute == "srcset":
                     continue
-                target = local_target(site, site / name, url)
-                assert target is None or target.is_file(), f"{name}: {url} missing"
+                target = local_target(site / name, url)
+                if target is None:  # in-page anchor or an outside web page
+                    continue
+                assert root in target.parents and target.is_file(), (
+                    f"{name}: <{tag} {attribute}={url!r}> leads nowhere in the site"
+                )
 
 
-def test_math_is_served_from_the_site(site, pages):
-    for name, page in pages.items():
-        scripts = [s["src"] for s in page.find("script") if s.get("src")]
-        assert "_static/mathjax/tex-svg-full.js" in scripts, name
-    assert (site / "_static" / "mathjax" / "LICENSE").is_file()
-
-
-# ---- navigation ------------------------------------------------------------
-
-
-def test_navigation_and_download_links_resolve(site, pages, notebook_paths):
-    order = [f"{p.stem}.html" for p in notebook_paths]
-    for position, name in enumerate(order):
-        page = pages[name]
-        prev = {a["href"] for a in page.find("a", rel="prev")}
-        nxt = {a["href"] for a in page.find("a", rel="next")}
-        assert prev == ({order[position - 1]} if position else set()), name
-        assert nxt == ({order[position + 1]} if position + 1 < len(order) else set())
-        assert {a["href"] for a in page.find("a", class_="site-nav__index")} == {
-            "index.html"
-        }
-        downloads = {a["href"] for a in page.find("a") if "download" in a}
-        assert downloads == {f"notebooks/{Path(name).stem}.ipynb"}, name
-    for name, page in pages.items():
-        for attributes in page.find("a"):
-            href = attributes.get("href", "")
-            in_nav = any(
-                c in attributes.get("class", "")
-                for c in ("site-nav", "site-header", "site-toc")
-            )
-            if in_nav or "download" in attributes or name == "index.html":
-                target = local_target(site, site / name, href)
-                assert target is not None and target.is_file(), f"{name}: {href}"
-
-
-def test_every_link_in_the_text_leads_to_a_file_in_the_site(site, pages):
-    root = site.resolve()
-    for name, page in pages.items():
-        for attributes in page.find("a"):
-            target = local_target(site, site / name, attributes.get("href", ""))
-            if target is None:  # in-page anchor or an outside web page
-                continue
-            assert root in target.parents and target.is_file(), (
-                f"{name}: link {attributes['href']!r} leads nowhere in the site"
-            )
-
-
-def test_links_between_notebooks_point_at_their_pages(site, notebook_paths):
-    names = {p.name for p in notebook_paths}
-    for path in notebook_paths:
-        text = (site / f"{path.stem}.html").read_text(encoding="utf-8")
-        for target in re.findall(r'href="(?:\./)?([^"/#]+\.ipynb)', text):
-            assert target not in names, f"{path.name} still links to {target}"
+def test_links_between_notebooks_point_at_pages(site):
+    for page in list(site.glob("*.html")) + list(site.glob("zh/*.html")):
+        text = page.read_text(encoding="utf-8")
+        stale = re.findall(r'href="(?:\./)?([^"/#:]+\.(?:ipynb|md))"', text)
+        assert stale == [], f"{page.name} links to sources {stale}"
 
 
 # ---- the build -------------------------------------------------------------
 
 
-def test_build_takes_seconds_and_replaces_the_old_site(notebooks, tmp_path):
+def tiny_collection(folder: Path, code: str = "print('stored')") -> Path:
+    """A one-notebook collection, both editions and a glossary."""
+    (folder / "zh").mkdir(parents=True)
+    for language, title in (("en", "# 01 · Tiny — 测试"), ("zh", "# 01 · 小例子")):
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["lesson"] = {"summary": "One line."}
+        cell = nbformat.v4.new_code_cell(code)
+        cell.outputs = [
+            nbformat.v4.new_output("stream", name="stdout", text="stored\n")
+        ]
+        nb.cells = [nbformat.v4.new_markdown_cell(title), cell]
+        path = folder / ("zh" if language == "zh" else "") / "01_tiny.ipynb"
+        nbformat.write(normalise(nb), path)
+    (folder / "glossary.md").write_text("# Glossary · 术语表\n", encoding="utf-8")
+    return folder
+
+
+def test_the_build_never_executes_a_notebook(tmp_path):
+    """A cell that raises when run, and a cell with no stored output: any
+    execution by the build would fail it (errors are fatal in the build)."""
+    notebooks = tiny_collection(
+        tmp_path / "notebooks", code="raise RuntimeError('this cell was executed')"
+    )
+    for path in (notebooks / "01_tiny.ipynb", notebooks / "zh" / "01_tiny.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        nb.cells.append(nbformat.v4.new_code_cell("raise SystemExit('executed')"))
+        nbformat.write(nb, path)
+    build(notebooks, tmp_path / "site")
+    page = (tmp_path / "site" / "01_tiny.html").read_text(encoding="utf-8")
+    assert "stored" in page and "this cell was executed</span>" not in page
+
+
+def test_the_build_replaces_the_old_site_in_one_step(tmp_path):
+    notebooks = tiny_collection(tmp_path / "notebooks")
     out = tmp_path / "site"
-    out.mkdir()
-    (out / "index.html").write_text("old site", encoding="utf-8")
+    build(notebooks, out)
     (out / "stale.html").write_text("from an older build", encoding="utf-8")
-    start = time.perf_counter()
-    build_site.build(notebooks, out)
-    assert time.perf_counter() - start < 60, "the export must not execute notebooks"
+    build(notebooks, out)
     assert not (out / "stale.html").exists()
-    assert (out / "index.html").read_text(encoding="utf-8") != "old site"
-    assert [p.name for p in tmp_path.iterdir()] == ["site"], "temporary folder left"
+    assert (out / MARKER).is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notebooks", "site"]
     assert oct(out.stat().st_mode & 0o777) == oct(0o755)
-
-
-def test_reads_title_cell(tmp_path):
-    path = make_notebook(
-        tmp_path, "03_x.ipynb", "# 03 · Watching `tape.watch` — 控制流"
-    )
-    info = build_site.describe(path, nbformat.read(path, as_version=4))
-    assert (info.number, info.title, info.heading_zh) == (
-        "03",
-        "Watching `tape.watch`",
-        "控制流",
-    )
-    assert info.summary == "This notebook teaches `one thing`, e.g. a test."
-    assert info.full_title == "03 · Watching tape.watch — 控制流"
-
-
-def test_one_liner_skips_a_quote_from_the_chinese_chapter():
-    paragraph = (
-        "GradientTape 会记录所有执行的操作,即使是 Python 控制流也会被记录。\n"
-        "(The tape records every operation, even inside Python `if` blocks.)\n"
-        "The tape never sees an `if`."
-    )
-    assert build_site.first_sentence(paragraph) == (
-        "The tape records every operation, even inside Python `if` blocks."
-    )
-    assert build_site.first_sentence("Use it, e.g. twice. Then stop.") == (
-        "Use it, e.g. twice."
-    )
-
-
-def test_notebook_without_title_cell_still_builds(tmp_path):
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    make_notebook(notebooks, "09_plain.ipynb")
-    pages = build_site.build(notebooks, tmp_path / "site")
-    assert [p.name for p in pages] == ["09_plain.html"]
-    assert "09 plain" in (tmp_path / "site" / "index.html").read_text("utf-8")
-
-
-# ---- bad input ---------------------------------------------------------------
 
 
 @pytest.fixture
 def existing_site(tmp_path) -> Path:
     out = tmp_path / "site"
     out.mkdir()
+    (out / MARKER).write_text("", encoding="utf-8")
     (out / "index.html").write_text("the previous site", encoding="utf-8")
     return out
 
 
 def assert_untouched(out: Path) -> None:
-    assert [p.name for p in out.iterdir()] == ["index.html"]
+    assert sorted(p.name for p in out.iterdir()) == sorted([MARKER, "index.html"])
     assert (out / "index.html").read_text(encoding="utf-8") == "the previous site"
-    assert [p.name for p in out.parent.iterdir() if p.name.startswith(".site-")] == []
+    assert [p for p in out.parent.iterdir() if p.name.startswith(".site-")] == []
 
 
-def test_missing_notebooks_folder_is_a_clear_error(tmp_path, existing_site, capsys):
-    missing = tmp_path / "no-such-folder"
-    assert build_site.main([str(missing), str(existing_site)]) == 2
-    err = capsys.readouterr().err
-    assert "notebooks folder not found" in err and str(missing) in err
-    assert "Traceback" not in err
+def test_missing_notebooks_folder(tmp_path, existing_site):
+    with pytest.raises(BuildError, match="notebooks folder not found"):
+        build(tmp_path / "no-such-folder", existing_site)
     assert_untouched(existing_site)
 
 
-def test_folder_without_notebooks_is_a_clear_error(tmp_path, existing_site, capsys):
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    (empty / "notes.txt").write_text("not a notebook", encoding="utf-8")
-    assert build_site.main([str(empty), str(existing_site)]) == 2
-    assert "no .ipynb notebooks found in" in capsys.readouterr().err
+def test_folder_without_notebooks(tmp_path, existing_site):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(BuildError, match="no NN_topic.ipynb notebooks found"):
+        build(tmp_path / "empty", existing_site)
     assert_untouched(existing_site)
 
 
-def test_invalid_notebook_is_a_clear_error(tmp_path, existing_site, capsys):
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    make_notebook(notebooks, "01_ok.ipynb", "# 01 · Fine — 好")
+def test_invalid_notebook_names_the_file(tmp_path, existing_site):
+    notebooks = tiny_collection(tmp_path / "notebooks")
     (notebooks / "02_broken.ipynb").write_text("{not json", encoding="utf-8")
-    assert build_site.main([str(notebooks), str(existing_site)]) == 2
-    assert "02_broken.ipynb" in capsys.readouterr().err
+    with pytest.raises(BuildError, match="02_broken.ipynb"):
+        build(notebooks, existing_site)
     assert_untouched(existing_site)
 
 
-def test_refuses_to_replace_a_folder_it_did_not_make(tmp_path, capsys):
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    make_notebook(notebooks, "01_ok.ipynb", "# 01 · Fine — 好")
+def test_a_missing_translation_is_refused(tmp_path, existing_site):
+    notebooks = tiny_collection(tmp_path / "notebooks")
+    (notebooks / "zh" / "01_tiny.ipynb").unlink()
+    with pytest.raises(BuildError, match="the editions differ"):
+        build(notebooks, existing_site)
+    assert_untouched(existing_site)
+
+
+def test_a_sphinx_error_leaves_the_old_site(tmp_path, existing_site):
+    notebooks = tiny_collection(tmp_path / "notebooks")
+    nb = nbformat.read(notebooks / "01_tiny.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("[a broken link](99_nowhere.ipynb)"))
+    nbformat.write(nb, notebooks / "01_tiny.ipynb")
+    with pytest.raises(BuildError, match="99_nowhere"):
+        build(notebooks, existing_site)
+    assert_untouched(existing_site)
+
+
+def test_refuses_to_replace_a_folder_it_did_not_make(tmp_path):
+    notebooks = tiny_collection(tmp_path / "notebooks")
     precious = tmp_path / "precious"
     precious.mkdir()
     (precious / "thesis.tex").write_text("years of work", encoding="utf-8")
-    assert build_site.main([str(notebooks), str(precious)]) == 2
-    assert "refusing to replace" in capsys.readouterr().err
+    with pytest.raises(BuildError, match="refusing to replace"):
+        build(notebooks, precious)
     assert (precious / "thesis.tex").read_text(encoding="utf-8") == "years of work"
-    assert build_site.main([str(notebooks), str(notebooks)]) == 2
-    assert (notebooks / "01_ok.ipynb").exists()
+    with pytest.raises(BuildError, match="overlaps the notebooks"):
+        build(notebooks, notebooks / "site")
+
+
+def test_command_line_reports_errors_without_a_traceback(tmp_path, capsys):
+    from nbtools.site.__main__ import main
+
+    assert main([str(tmp_path / "missing"), str(tmp_path / "site")]) == 2
+    err = capsys.readouterr().err
+    assert "notebooks folder not found" in err and "Traceback" not in err
