@@ -23,7 +23,7 @@ MACHINE_PATH = re.compile(r"((?<![\w>.~])/(work|home|root|tmp|usr|opt|var)/|\.ve
 # A cell may print a warning (to stderr, or TensorFlow's logger, which
 # writes to stdout in Jupyter) only when it shows one on purpose.
 WARNING_TAG = "warning-expected"
-TF_WARNING = re.compile(r"^(WARNING|ERROR):tensorflow:", re.MULTILINE)
+TF_WARNING = re.compile(r"^(INFO|WARNING|ERROR):tensorflow:", re.MULTILINE)
 MEMORY_ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,}\b")
 KNOWN_TAGS = {
     "nbval-ignore-output",
