@@ -40,9 +40,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from toolkit.session import quiet_tensorflow
+from toolkit.session import quiet_tensorflow, single_threaded_blas
 
 quiet_tensorflow()  # before TensorFlow is imported
+single_threaded_blas()  # before NumPy is imported: as in the notebooks
 
 # isort: split
 import numpy as np  # noqa: E402

@@ -79,6 +79,14 @@ def test_asking_for_H_quiets_tensorflow_and_styles_figures():
     assert out == "False 3 0 Noto Sans SC GB2312"
 
 
+def test_asking_for_H_runs_blas_on_one_thread_before_numpy_loads():
+    out = _fresh(
+        "import os, sys; from toolkit import H;"
+        "print(os.environ['OPENBLAS_NUM_THREADS'], 'numpy' in sys.modules)"
+    )
+    assert out == "1 True"  # set, and NumPy (loaded by the style) saw it
+
+
 def test_asking_for_H_respects_user_settings():
     code = (
         "import os; os.environ['TF_CPP_MIN_LOG_LEVEL'] = '1'; from toolkit import H;"

@@ -29,9 +29,11 @@ HALF_WIDTH_NEXT_TO_HAN = re.compile(r"[\u4e00-\u9fff][,;:!?]|[,;:!?][\u4e00-\u9f
 
 
 def prose(markdown: str) -> str:
-    """The words a Chinese reader reads: code, math, URLs, HTML and the text
-    of links to outside sources (citations keep their own titles) removed."""
-    text = re.sub(r"```.*?```", " ", markdown, flags=re.S)
+    """The words a Chinese reader reads in our own voice: quotations of the
+    chapter (block quotes, verbatim), code, math, URLs, HTML and the text of
+    links to outside sources (citations keep their own titles) removed."""
+    text = re.sub(r"^>.*$", " ", markdown, flags=re.M)
+    text = re.sub(r"```.*?```", " ", text, flags=re.S)
     text = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.S)
     text = re.sub(r"\$[^$]+\$", " ", text)
     text = re.sub(r"`[^`]*`", " ", text)
@@ -132,6 +134,7 @@ def test_prose_check_catches_english_and_allows_code_math_and_names():
     cited = "[Automatic differentiation in machine learning](https://jmlr.org/x)"
     assert english_runs(prose(f"参见 {cited}。")) == []
     assert HALF_WIDTH_NEXT_TO_HAN.findall(prose("梯度,导数")) == ["度,"]
+    assert prose("> 原章节,照录。\n\n我们的话。").split() == ["我们的话。"]
 
 
 # ---- the tool, on a small collection -------------------------------------------
