@@ -6,7 +6,9 @@ outputs with the stored ones. After its last cell, the item added here runs
 every code cell again in that same kernel, as a learner pressing Run All a
 second time: no cell may fail the second time (and cells tagged
 ``raises-exception`` must still raise). Reusing nbval's kernel saves a kernel
-start and a full run per notebook.
+start and a full run per notebook. The Chinese edition is not run a second
+time: its code is the English code token for token (tests/test_translation.py
+checks it), so its second run would repeat the English one.
 """
 
 from __future__ import annotations
@@ -56,13 +58,13 @@ def _reply(kernel, msg_id: str) -> dict:
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """Add a RunAllAgain item after the last cell of every notebook."""
+    """Add a RunAllAgain item after the last cell of every English notebook."""
     result = []
     for index, item in enumerate(items):
         result.append(item)
         parent = item.parent
         last = index + 1 == len(items) or items[index + 1].parent is not parent
-        if isinstance(parent, IPyNbFile) and last:
+        if isinstance(parent, IPyNbFile) and last and parent.path.parent.name != "zh":
             result.append(RunAllAgain.from_parent(parent, name=RUN_AGAIN))
     items[:] = result
 

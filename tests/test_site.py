@@ -8,19 +8,21 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-import shutil
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import nbformat
 import pytest
-from notebook_files import NOTEBOOK_DIR
+from site_build import shared_site
 
 from nbtools import catalog
 from nbtools.notebook_io import normalise
 from nbtools.site import BuildError, build
-from nbtools.site.build import MARKER
+from nbtools.site import builder as site_build_module
+from nbtools.site.builder import MARKER
 from toolkit.fonts import FONT_FILE
 
 # Elements and attributes through which a page loads something by itself
@@ -42,7 +44,7 @@ CSS_REMOTE_RE = re.compile(
     r"""(?:url\(\s*['"]?|@import\s+['"]?)\s*(?:https?:)?//""", re.IGNORECASE
 )
 EDITIONS = {"en": "", "zh": "zh/"}
-GENERATED_PAGES = {"index.html", "glossary.html", "search.html", "genindex.html"}
+GENERATED_PAGES = {"index.html", "glossary.html", "search.html"}
 
 
 class Page(HTMLParser):
@@ -119,18 +121,20 @@ def plain(markdown: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def notebooks(tmp_path_factory) -> Path:
-    """A snapshot of the notebooks (others may rewrite them meanwhile)."""
-    folder = tmp_path_factory.mktemp("snapshot") / "notebooks"
-    shutil.copytree(NOTEBOOK_DIR, folder, ignore=shutil.ignore_patterns(".*"))
-    return folder
+def built(tmp_path_factory, worker_id) -> tuple[Path, Path]:
+    """A snapshot of the notebooks (others may rewrite them meanwhile) and the
+    site built from it, shared with tests/test_browser.py."""
+    return shared_site(tmp_path_factory, worker_id)
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, notebooks) -> Path:
-    out = tmp_path_factory.mktemp("export") / "site"
-    build(notebooks, out)
-    return out
+def notebooks(built) -> Path:
+    return built[0]
+
+
+@pytest.fixture(scope="module")
+def site(built) -> Path:
+    return built[1]
 
 
 @pytest.fixture(scope="module")
@@ -274,6 +278,8 @@ def test_math_and_font_are_served_from_the_site(site, pages):
         assert font.read_bytes() == FONT_FILE.read_bytes()
         assert f"fonts/{FONT_FILE.name}" in (static / "site.css").read_text("utf-8")
     for name, page in pages.items():
+        if not page.find("span", class_="math") and not page.find("div", class_="math"):
+            continue
         scripts = [s["src"] for s in page.find("script") if s.get("src")]
         assert any("_static/mathjax/tex-svg-full.js" in s for s in scripts), name
 
@@ -344,9 +350,10 @@ def tiny_collection(folder: Path, code: str = "print('stored')") -> Path:
     return folder
 
 
-def test_the_build_never_executes_a_notebook(tmp_path):
+def test_the_build_never_executes_and_replaces_the_old_site_in_one_step(tmp_path):
     """A cell that raises when run, and a cell with no stored output: any
-    execution by the build would fail it (errors are fatal in the build)."""
+    execution by the build would fail it (errors are fatal in the build).
+    The build replaces an older site it made, stale pages included."""
     notebooks = tiny_collection(
         tmp_path / "notebooks", code="raise RuntimeError('this cell was executed')"
     )
@@ -354,19 +361,15 @@ def test_the_build_never_executes_a_notebook(tmp_path):
         nb = nbformat.read(path, as_version=4)
         nb.cells.append(nbformat.v4.new_code_cell("raise SystemExit('executed')"))
         nbformat.write(nb, path)
-    build(notebooks, tmp_path / "site")
-    page = (tmp_path / "site" / "01_tiny.html").read_text(encoding="utf-8")
-    assert "stored" in page and "this cell was executed</span>" not in page
-
-
-def test_the_build_replaces_the_old_site_in_one_step(tmp_path):
-    notebooks = tiny_collection(tmp_path / "notebooks")
     out = tmp_path / "site"
-    build(notebooks, out)
+    out.mkdir()
+    (out / MARKER).write_text("", encoding="utf-8")
     (out / "stale.html").write_text("from an older build", encoding="utf-8")
     build(notebooks, out)
+    page = (out / "01_tiny.html").read_text(encoding="utf-8")
+    assert "stored" in page and "this cell was executed</span>" not in page
     assert not (out / "stale.html").exists()
-    assert (out / MARKER).is_file()
+    assert (out / MARKER).is_file() and (out / "zh" / "01_tiny.html").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notebooks", "site"]
     assert oct(out.stat().st_mode & 0o777) == oct(0o755)
 
@@ -415,12 +418,22 @@ def test_a_missing_translation_is_refused(tmp_path, existing_site):
     assert_untouched(existing_site)
 
 
-def test_a_sphinx_error_leaves_the_old_site(tmp_path, existing_site):
+def test_a_sphinx_error_leaves_the_old_site(tmp_path, existing_site, monkeypatch):
+    """Sphinx runs with warnings as errors; when it fails, its message is the
+    error and the old site stays (a stand-in process plays the failing Sphinx)."""
     notebooks = tiny_collection(tmp_path / "notebooks")
-    nb = nbformat.read(notebooks / "01_tiny.ipynb", as_version=4)
-    nb.cells.append(nbformat.v4.new_markdown_cell("[a broken link](99_nowhere.ipynb)"))
-    nbformat.write(nb, notebooks / "01_tiny.ipynb")
-    with pytest.raises(BuildError, match="99_nowhere"):
+    failing = (
+        "import sys; sys.exit('99_nowhere.ipynb: cross-reference target not found')"
+    )
+
+    def sphinx(src, out, doctrees):
+        return subprocess.Popen(
+            [sys.executable, "-c", failing], stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+
+    monkeypatch.setattr(site_build_module, "_sphinx", sphinx)
+    with pytest.raises(BuildError, match="99_nowhere.ipynb"):
         build(notebooks, existing_site)
     assert_untouched(existing_site)
 

@@ -1,0 +1,37 @@
+"""``python -m nbtools.site NOTEBOOKS OUT``: build the site, report, exit."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from nbtools.site.builder import BuildError, build
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m nbtools.site",
+        description="Build the offline HTML site of both editions.",
+    )
+    parser.add_argument("notebooks", type=Path, help="the notebooks folder (with zh/)")
+    parser.add_argument("out", type=Path, help="output folder (replaced)")
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    try:
+        pages = build(args.notebooks, args.out)
+    except BuildError as error:
+        print(f"nbtools.site: error: {error}", file=sys.stderr)
+        return 2
+    seconds = time.perf_counter() - start
+    print(
+        f"built {len(pages)} pages (English and 中文) in {args.out}{os.sep} "
+        f"in {seconds:.1f} s; open {args.out / 'index.html'}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

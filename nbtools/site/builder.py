@@ -1,0 +1,207 @@
+"""Build the site of both editions from the stored notebooks.
+
+The notebooks are copied into two Sphinx source folders in a staging folder
+next to the output (English; Chinese), each with a generated index page and
+the glossary. The copy Sphinx reads differs from the original only where the
+site needs it (readers download the original, ``_sources/NN_topic.ipynb``): an exercise's empty cell is removed (tag
+``remove-cell``), a markdown solution cell is wrapped in a container that
+:mod:`nbtools.site.solutions` puts behind a toggle, and the Chinese
+notebooks' link ``../glossary.md`` points at the page next to them. Both
+editions are built at once (two Sphinx processes, warnings are errors) into
+``site/`` and ``site/zh/``; the output folder is replaced only when
+everything succeeded.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+
+import nbformat
+
+from nbtools import catalog
+from nbtools.notebook_io import read
+from nbtools.site.pages import index_markdown, search_words
+from toolkit.fonts import FONT_FILE, LICENSE_FILE
+from toolkit.files import write_text_atomic
+
+MARKER = ".built-by-nbtools.site"
+GLOSSARY = "glossary.md"
+SPHINX_TIMEOUT = 600  # seconds for one edition
+
+
+class BuildError(Exception):
+    """The site cannot be built from this input; the message says why."""
+
+
+def _notebooks(notebooks: Path) -> dict[str, list[catalog.Lesson]]:
+    if not notebooks.exists():
+        raise BuildError(f"notebooks folder not found: {notebooks}")
+    if not notebooks.is_dir():
+        raise BuildError(f"not a folder: {notebooks} (expected the notebooks folder)")
+    try:
+        found = {lang: catalog.lessons(lang, notebooks) for lang in catalog.LANGUAGES}
+    except ValueError as error:
+        raise BuildError(str(error)) from None
+    if not found["en"]:
+        raise BuildError(f"no NN_topic.ipynb notebooks found in {notebooks}")
+    english = [lesson.name for lesson in found["en"]]
+    chinese = [lesson.name for lesson in found["zh"]]
+    if english != chinese:
+        raise BuildError(
+            f"the editions differ: English {english}, Chinese {chinese} "
+            "(run `make translations`)"
+        )
+    if not (notebooks / GLOSSARY).is_file():
+        raise BuildError(f"{notebooks / GLOSSARY} is missing")
+    return found
+
+
+def check_output(out: Path, notebooks: Path) -> None:
+    """Refuse an output folder whose replacement would destroy something else:
+    the notebooks themselves, or a folder this tool did not make."""
+    out_r, nb_r = out.resolve(), notebooks.resolve()
+    if out_r == nb_r or out_r in nb_r.parents or nb_r in out_r.parents:
+        raise BuildError(f"output folder {out} overlaps the notebooks in {notebooks}")
+    if out.exists() and not out.is_dir():
+        raise BuildError(f"output {out} exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise BuildError(
+            f"refusing to replace {out}: it is not empty and was not made by "
+            f"nbtools.site (no {MARKER}); choose another output folder"
+        )
+
+
+def site_copy(nb: nbformat.NotebookNode, language: str) -> nbformat.NotebookNode:
+    """The notebook as the site shows it (see the module docstring)."""
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags", [])
+        if "exercise" in tags:
+            cell.metadata["tags"] = [*tags, "remove-cell"]
+        if cell.cell_type == "markdown":
+            if language == "zh":
+                cell.source = cell.source.replace(f"](../{GLOSSARY}", f"]({GLOSSARY}")
+            if "solution" in tags:
+                cell.source = f"````{{container}} nb-solution\n{cell.source}\n````"
+    return nb
+
+
+def _stage(language, lessons, notebooks: Path, src: Path, static: Path) -> None:
+    src.mkdir(parents=True)
+    for lesson in lessons:
+        nb = site_copy(read(lesson.path), language)
+        nbformat.write(nb, src / lesson.name)
+    title, intro = catalog.collection(language)
+    (src / "index.md").write_text(
+        index_markdown(language, title, intro, lessons), encoding="utf-8"
+    )
+    shutil.copyfile(notebooks / GLOSSARY, src / GLOSSARY)
+    words = src.parent / "search-words.txt"
+    conf = (
+        "from nbtools.site.config import quiet_jieba, settings\n\n"
+        f"quiet_jieba({str(src.parent)!r})\n"
+        f"globals().update(settings({language!r}, {title!r}, {str(static)!r}, "
+        f"{str(words)!r}))\n"
+    )
+    (src / "conf.py").write_text(conf, encoding="utf-8")
+
+
+def _static(static: Path, notebooks: Path) -> None:
+    """The font and MathJax, copied where the pages find them (_static/)."""
+    try:
+        import mathjax  # the django-static-mathjax package
+    except ImportError:
+        raise BuildError(
+            "MathJax is missing: install the pinned requirements "
+            "(.venv/bin/pip install -r requirements.txt)"
+        ) from None
+    root = Path(mathjax.__file__).resolve().parent / "static" / "mathjax"
+    (static / "mathjax").mkdir(parents=True)
+    shutil.copyfile(root / "es5" / "tex-svg-full.js", static / "mathjax" / "tex-svg-full.js")
+    shutil.copyfile(root / "LICENSE", static / "mathjax" / "LICENSE")
+    (static / "fonts").mkdir()
+    shutil.copyfile(FONT_FILE, static / "fonts" / FONT_FILE.name)
+    shutil.copyfile(LICENSE_FILE, static / "fonts" / LICENSE_FILE.name)
+    glossary = (notebooks / GLOSSARY).read_text(encoding="utf-8")
+    (static.parent / "search-words.txt").write_text(
+        "".join(f"{word} 100000\n" for word in search_words(glossary)),
+        encoding="utf-8",
+    )
+
+
+def _sphinx(src: Path, out: Path, doctrees: Path) -> subprocess.Popen:
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), *sys.path])}
+    env.pop("SOURCE_DATE_EPOCH", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", "--keep-going",
+         "-d", str(doctrees), str(src), str(out)],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def build(notebooks: Path, out: Path) -> list[Path]:
+    """Build the site into ``out`` (replaced only once the build succeeded).
+
+    Returns the HTML pages of the notebooks, both editions. Raises
+    :class:`BuildError` for bad input or a failed build, leaving ``out`` as
+    it was."""
+    notebooks, out = Path(notebooks), Path(out)
+    found = _notebooks(notebooks)
+    check_output(out, notebooks)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent))
+    try:
+        static = staging / "static"
+        _static(static, notebooks)
+        jobs = {}
+        for language, lessons in found.items():
+            src = staging / f"src-{language}"
+            _stage(language, lessons, notebooks, src, static)
+            jobs[language] = _sphinx(
+                src, staging / f"html-{language}", staging / f"doctrees-{language}"
+            )
+        failures = []
+        for language, job in jobs.items():
+            _, err = job.communicate(timeout=SPHINX_TIMEOUT)
+            if job.returncode != 0:
+                failures.append(f"{language} edition:\n{err.strip()}")
+        if failures:
+            raise BuildError("Sphinx failed\n" + "\n".join(failures))
+        site = staging / "html-en"
+        (staging / "html-zh").rename(site / "zh")
+        for language, lessons in found.items():
+            sources = site / ("zh" if language == "zh" else "") / "_sources"
+            for lesson in lessons:  # downloads: the notebooks as they are
+                shutil.copyfile(lesson.path, sources / lesson.name)
+        site.chmod(0o755)
+        write_text_atomic(site / MARKER, "This folder is replaced by `make html`.\n")
+        _replace(site, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    pages = [out / f"{Path(lesson.name).stem}.html" for lesson in found["en"]]
+    return pages + [out / "zh" / f"{Path(lesson.name).stem}.html" for lesson in found["zh"]]
+
+
+def _replace(site: Path, out: Path) -> None:
+    """Put ``site`` in the place of ``out`` with two renames."""
+    if not out.exists():
+        site.rename(out)
+        return
+    old = out.parent / f".site-old-{uuid.uuid4().hex}"
+    out.rename(old)
+    try:
+        site.rename(out)
+    except BaseException:
+        old.rename(out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

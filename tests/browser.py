@@ -1,0 +1,221 @@
+"""What the browser tests share: Chromium, the pages of the site, a visit
+that records what went wrong, and the checks every page must pass.
+
+Per page (:func:`check_page`): no console error, failed request or request
+leaving the site; every image loaded; every formula typeset; Chinese text
+drawn with the site's own font; the language switch leads to the same page
+in the other edition; wide blocks scroll instead of being cut off; nothing
+wider than a phone (390 px). Set SITE_SCREENSHOTS=1 to save a screenshot of
+every page at desktop and phone width in screenshots/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from notebook_files import CHINESE, ENGLISH, ROOT
+
+from toolkit.fonts import FONT_FAMILY
+
+SCREENSHOTS = ROOT / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+HAN_RE = re.compile(r"[\u3400-\u9fff]")
+GENERATED = ["index.html", "glossary.html", "search.html"]
+ENGLISH_PAGES = GENERATED + [f"{p.stem}.html" for p in ENGLISH]
+CHINESE_PAGES = [f"zh/{name}" for name in GENERATED] + [
+    f"zh/{p.stem}.html" for p in CHINESE
+]
+
+
+def unavailable(reason: str):
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true and the browser tests cannot run: {reason}")
+    pytest.skip(f"browser tests skipped: {reason}")
+
+
+class Visit:
+    """One page opened in a new tab, recording console errors, failed
+    requests and requests that leave the site (which are blocked)."""
+
+    def __init__(self, chromium, url: str, allowed_prefix: str, viewport=DESKTOP):
+        self.page = chromium.new_page()
+        self.page.set_viewport_size(viewport)
+        self.errors: list[str] = []
+        self.foreign: list[str] = []
+        self.allowed_prefix = allowed_prefix
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
+        self.page.on(
+            "requestfailed",
+            lambda r: self.errors.append(f"failed: {r.url} ({r.failure})"),
+        )
+        self.page.route("**/*", self._route)
+        self.page.goto(url, wait_until="load")
+        self.page.wait_for_function(
+            "() => !window.MathJax || (MathJax.startup && MathJax.startup.promise)"
+        )
+        self.page.evaluate(
+            "() => window.MathJax ? MathJax.startup.promise.then(() => true) : true"
+        )
+        self.page.evaluate("() => document.fonts.ready.then(() => true)")
+
+    def _console(self, message) -> None:
+        if message.type in ("error", "assert"):
+            self.errors.append(f"console {message.type}: {message.text}")
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        if url.startswith(("data:", self.allowed_prefix)):
+            route.continue_()
+        else:
+            self.foreign.append(url)
+            route.abort()
+
+    def close(self) -> None:
+        self.page.close()
+
+
+def visit(chromium, site: Path, name: str, viewport=DESKTOP, query: str = "") -> Visit:
+    """Open a page of the site (with an optional ``?query``) in a new tab of
+    ``chromium`` (a browser context)."""
+    url = (site / name).as_uri() + query
+    return Visit(chromium, url, site.as_uri() + "/", viewport)
+
+
+def platform_fonts(page, selector: str) -> dict[str, int]:
+    """Fonts Chromium used for the text inside the element, with the number
+    of glyphs drawn from each (DevTools protocol)."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})
+    finally:
+        cdp.detach()
+    return {f["familyName"]: f["glyphCount"] for f in fonts["fonts"]}
+
+
+VISIBLE_TEXT_JS = """() => {
+  // Text a reader sees outside code, preformatted output and typeset math.
+  const skip = "pre, code, script, style, mjx-container";
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const parts = [];
+  while (walker.nextNode()) {
+    const el = walker.currentNode.parentElement;
+    if (el && !el.closest(skip) && el.getClientRects().length) parts.push(walker.currentNode.data);
+  }
+  return parts.join(" ");
+}"""
+
+CLIPPED_JS = """() => {
+  // Code, outputs, tables and displayed formulas whose right edge is cut off:
+  // they must fit or scroll inside a box that is itself fully visible.
+  const scrolls = (e) => ["auto", "scroll"].includes(getComputedStyle(e).overflowX);
+  const clips = (e) => ["hidden", "clip"].includes(getComputedStyle(e).overflowX);
+  const bad = [];
+  for (const el of document.querySelectorAll("main pre, main table, mjx-container[display=true]")) {
+    let box = el;
+    while (box && box !== document.body && !scrolls(box)) box = box.parentElement;
+    if (!box || box === document.body) box = el;
+    const right = box.getBoundingClientRect().right;
+    for (let p = box.parentElement; p && p !== document.documentElement; p = p.parentElement) {
+      if ((clips(p) || p === document.body) && right > Math.min(p.getBoundingClientRect().right, innerWidth) + 1) {
+        bad.push(el.tagName + ": " + el.textContent.slice(0, 50));
+        break;
+      }
+    }
+  }
+  return bad;
+}"""
+
+FIRST_HAN_ELEMENT_JS = """() => {
+  // Mark the first heading, paragraph or table cell of the page whose own
+  // text (not its children's) is Chinese; return that text.
+  const own = (e) => [...e.childNodes].filter((n) => n.nodeType === 3).map((n) => n.data).join("");
+  const all = [...document.querySelectorAll("main h1, main h2, main p, main td, main li")];
+  const found = all.find((e) => /[\\u3400-\\u9fff]/.test(own(e)) && e.getClientRects().length);
+  if (!found) return null;
+  found.setAttribute("data-test-han", "1");
+  return own(found);
+}"""
+
+
+def _file_exists(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme == "file" and Path(unquote(parts.path)).is_file()
+
+
+def check_page(chromium, site: Path, name: str) -> None:
+    """Everything a reader relies on, on one page (see the module docstring)."""
+    view = visit(chromium, site, name)
+    page = view.page
+    try:
+        assert view.foreign == [], f"{name} requested {view.foreign}"
+        assert view.errors == [], f"{name}: {view.errors}"
+
+        images = page.evaluate(
+            "() => [...document.images].map(i => [i.complete, i.naturalWidth, i.src])"
+        )
+        assert all(done and width > 0 for done, width, _ in images), images
+        if "_images/" in (site / name).read_text(encoding="utf-8"):
+            assert any("_images/" in src for *_, src in images), f"{name}: figures"
+
+        errors = page.locator('mjx-merror, [data-mjx-error], [data-mml-node="merror"]')
+        assert errors.count() == 0, f"{name}: TeX errors in formulas"
+        visible = page.evaluate(VISIBLE_TEXT_JS)
+        raw = re.findall(r"\$[^$\s][^$]{0,300}\$|\\\(.{1,300}?\\\)", visible)
+        assert raw == [], f"{name}: formulas not typeset: {raw[:3]}"
+        if 'class="math' in (site / name).read_text(encoding="utf-8"):
+            assert page.locator("mjx-container").count() > 0, f"{name}: no math"
+
+        text = page.evaluate(FIRST_HAN_ELEMENT_JS)
+        if name.startswith("zh/") or name not in GENERATED[2:]:
+            assert text and HAN_RE.search(text), f"{name}: no Chinese text"
+        if text:
+            fonts = platform_fonts(page, "[data-test-han]")
+            drawn = fonts.get(FONT_FAMILY, 0)
+            assert drawn >= len(HAN_RE.findall(text)), (
+                f"{name}: Chinese not drawn with the site's font ({fonts})"
+            )
+
+        switch = page.locator("a.lang-switch")
+        assert switch.count() == 1, f"{name}: language switch"
+        target = switch.evaluate("(a) => a.href")
+        assert _file_exists(target), f"{name}: switch leads to {target}"
+        other = name.removeprefix("zh/") if name.startswith("zh/") else f"zh/{name}"
+        assert target.endswith("/" + other), (name, target)
+
+        assert page.evaluate(CLIPPED_JS) == [], f"{name}: wide blocks cut off"
+        if os.environ.get("SITE_SCREENSHOTS"):
+            page.screenshot(
+                path=SCREENSHOTS / f"{name[:-5]}-desktop.png", full_page=True
+            )
+
+        page.set_viewport_size(PHONE)
+        width = page.evaluate(
+            "() => [document.documentElement.scrollWidth, window.innerWidth]"
+        )
+        assert width[0] <= width[1], f"{name}: wider than a phone {width}"
+        assert page.evaluate(CLIPPED_JS) == [], f"{name}: cut off on a phone"
+        if os.environ.get("SITE_SCREENSHOTS"):
+            page.screenshot(path=SCREENSHOTS / f"{name[:-5]}-phone.png", full_page=True)
+    finally:
+        view.close()

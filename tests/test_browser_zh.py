@@ -1,0 +1,9 @@
+"""Every page of the Chinese edition in headless Chromium (tests/browser.py)."""
+
+import pytest
+from browser import CHINESE_PAGES, check_page
+
+
+@pytest.mark.parametrize("name", CHINESE_PAGES)
+def test_page(chromium, browser_site, name):
+    check_page(chromium, browser_site, name)
