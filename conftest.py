@@ -16,8 +16,9 @@ from __future__ import annotations
 import pytest
 from nbval.plugin import IPyNbFile
 
+from nbtools.execute import CELL_TIMEOUT
+
 RUN_AGAIN = "Run All again"
-CELL_TIMEOUT = 600  # seconds, as nbtools.execute allows
 
 
 class RunAllAgain(pytest.Item):
