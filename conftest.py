@@ -58,8 +58,26 @@ def _reply(kernel, msg_id: str) -> dict:
             return message["content"]
 
 
+# Long test files first, so that both xdist workers finish at about the same
+# time (pytest-xdist hands out files in collection order).
+FIRST = ("test_browser_en.py", "test_browser_zh.py", "test_site.py", "test_browser.py")
+
+
+def _schedule(item) -> tuple:
+    """Sort key: the long test files, then notebooks from last to first (the
+    later ones run longer), then everything else in collection order."""
+    name = item.path.name
+    if name in FIRST:
+        return (0, FIRST.index(name))
+    if item.path.suffix == ".ipynb":
+        return (1, -int(name[:2]), item.path.parent.name)
+    return (2,)
+
+
 def pytest_collection_modifyitems(session, config, items):
-    """Add a RunAllAgain item after the last cell of every English notebook."""
+    """Order the test files (see FIRST), then add a RunAllAgain item after the
+    last cell of every English notebook."""
+    items.sort(key=_schedule)  # stable: cells keep their order
     result = []
     for index, item in enumerate(items):
         result.append(item)
