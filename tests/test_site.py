@@ -350,18 +350,23 @@ def tiny_collection(folder: Path, code: str = "print('stored')") -> Path:
     return folder
 
 
-def test_the_build_never_executes_and_replaces_the_old_site_in_one_step(tmp_path):
+def test_the_build_never_executes_and_replaces_the_old_site_in_one_step(
+    tmp_path, monkeypatch
+):
     """A cell that raises when run, and a cell with no stored output: any
     execution by the build would fail it (errors are fatal in the build).
-    The build replaces an older site it made, stale pages included."""
-    notebooks = tiny_collection(
+    The build replaces an older site it made, stale pages included. Paths
+    are relative, as `make html` passes them."""
+    monkeypatch.chdir(tmp_path)
+    tiny_collection(
         tmp_path / "notebooks", code="raise RuntimeError('this cell was executed')"
     )
+    notebooks = Path("notebooks")
     for path in (notebooks / "01_tiny.ipynb", notebooks / "zh" / "01_tiny.ipynb"):
         nb = nbformat.read(path, as_version=4)
         nb.cells.append(nbformat.v4.new_code_cell("raise SystemExit('executed')"))
         nbformat.write(nb, path)
-    out = tmp_path / "site"
+    out = Path("site")
     out.mkdir()
     (out / MARKER).write_text("", encoding="utf-8")
     (out / "stale.html").write_text("from an older build", encoding="utf-8")

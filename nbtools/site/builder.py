@@ -159,7 +159,8 @@ def build(notebooks: Path, out: Path) -> list[Path]:
     found = _notebooks(notebooks)
     check_output(out, notebooks)
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent))
+    # Absolute: Sphinx resolves relative paths in conf.py from the source folder.
+    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent)).resolve()
     try:
         static = staging / "static"
         _static(static, notebooks)
