@@ -3,13 +3,13 @@
 The notebooks are copied into two Sphinx source folders in a staging folder
 next to the output (English; Chinese), each with a generated index page and
 the glossary. The copy Sphinx reads differs from the original only where the
-site needs it (readers download the original, ``_sources/NN_topic.ipynb``): an exercise's empty cell is removed (tag
-``remove-cell``), a markdown solution cell is wrapped in a container that
-:mod:`nbtools.site.solutions` puts behind a toggle, and the Chinese
-notebooks' link ``../glossary.md`` points at the page next to them. Both
-editions are built at once (two Sphinx processes, warnings are errors) into
-``site/`` and ``site/zh/``; the output folder is replaced only when
-everything succeeded.
+site needs it (readers download the original, ``_sources/NN_topic.ipynb``):
+an exercise's empty cell is removed (tag ``remove-cell``), a markdown
+solution cell is wrapped in a container that :mod:`nbtools.site.solutions`
+puts behind a toggle, and the Chinese notebooks' link ``../glossary.md``
+points at the page next to them. Both editions are built at once (two Sphinx
+processes, warnings are errors) into ``site/`` and ``site/zh/``; the output
+folder is replaced only when everything succeeded.
 """
 
 from __future__ import annotations
@@ -27,11 +27,12 @@ import nbformat
 from nbtools import catalog
 from nbtools.notebook_io import read
 from nbtools.site.pages import index_markdown, search_words
-from toolkit.fonts import FONT_FILE, LICENSE_FILE
 from toolkit.files import write_text_atomic
+from toolkit.fonts import FONT_FILE, LICENSE_FILE
 
 MARKER = ".built-by-nbtools.site"
 GLOSSARY = "glossary.md"
+SEARCH_WORDS = "search-words.txt"  # in the staging folder, next to the sources
 SPHINX_TIMEOUT = 600  # seconds for one edition
 
 
@@ -101,7 +102,7 @@ def _stage(language, lessons, notebooks: Path, src: Path, static: Path) -> None:
         index_markdown(language, title, intro, lessons), encoding="utf-8"
     )
     shutil.copyfile(notebooks / GLOSSARY, src / GLOSSARY)
-    words = src.parent / "search-words.txt"
+    words = src.parent / SEARCH_WORDS
     conf = (
         "from nbtools.site.config import quiet_jieba, settings\n\n"
         f"quiet_jieba({str(src.parent)!r})\n"
@@ -111,7 +112,7 @@ def _stage(language, lessons, notebooks: Path, src: Path, static: Path) -> None:
     (src / "conf.py").write_text(conf, encoding="utf-8")
 
 
-def _static(static: Path, notebooks: Path) -> None:
+def _static(static: Path) -> None:
     """The font and MathJax, copied where the pages find them (_static/)."""
     try:
         import mathjax  # the django-static-mathjax package
@@ -122,16 +123,20 @@ def _static(static: Path, notebooks: Path) -> None:
         ) from None
     root = Path(mathjax.__file__).resolve().parent / "static" / "mathjax"
     (static / "mathjax").mkdir(parents=True)
-    shutil.copyfile(root / "es5" / "tex-svg-full.js", static / "mathjax" / "tex-svg-full.js")
+    shutil.copyfile(
+        root / "es5" / "tex-svg-full.js", static / "mathjax" / "tex-svg-full.js"
+    )
     shutil.copyfile(root / "LICENSE", static / "mathjax" / "LICENSE")
     (static / "fonts").mkdir()
     shutil.copyfile(FONT_FILE, static / "fonts" / FONT_FILE.name)
     shutil.copyfile(LICENSE_FILE, static / "fonts" / LICENSE_FILE.name)
+
+
+def _search_words(path: Path, notebooks: Path) -> None:
+    """jieba's user dictionary: the glossary's Chinese terms, as whole words."""
     glossary = (notebooks / GLOSSARY).read_text(encoding="utf-8")
-    (static.parent / "search-words.txt").write_text(
-        "".join(f"{word} 100000\n" for word in search_words(glossary)),
-        encoding="utf-8",
-    )
+    words = "".join(f"{word} 100000\n" for word in search_words(glossary))
+    path.write_text(words, encoding="utf-8")
 
 
 def _sphinx(src: Path, out: Path, doctrees: Path) -> subprocess.Popen:
@@ -139,8 +144,20 @@ def _sphinx(src: Path, out: Path, doctrees: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), *sys.path])}
     env.pop("SOURCE_DATE_EPOCH", None)
     return subprocess.Popen(
-        [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", "--keep-going",
-         "-d", str(doctrees), str(src), str(out)],
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-b",
+            "html",
+            "-q",
+            "-W",
+            "--keep-going",
+            "-d",
+            str(doctrees),
+            str(src),
+            str(out),
+        ],
         cwd=root,
         env=env,
         stdout=subprocess.PIPE,
@@ -163,7 +180,8 @@ def build(notebooks: Path, out: Path) -> list[Path]:
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent)).resolve()
     try:
         static = staging / "static"
-        _static(static, notebooks)
+        _static(static)
+        _search_words(staging / SEARCH_WORDS, notebooks)
         jobs = {}
         for language, lessons in found.items():
             src = staging / f"src-{language}"
@@ -190,7 +208,9 @@ def build(notebooks: Path, out: Path) -> list[Path]:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     pages = [out / f"{Path(lesson.name).stem}.html" for lesson in found["en"]]
-    return pages + [out / "zh" / f"{Path(lesson.name).stem}.html" for lesson in found["zh"]]
+    return pages + [
+        out / "zh" / f"{Path(lesson.name).stem}.html" for lesson in found["zh"]
+    ]
 
 
 def _replace(site: Path, out: Path) -> None:

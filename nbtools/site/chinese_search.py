@@ -39,7 +39,9 @@ function splitQuery(query) {
 
 def bigrams(text: str) -> list[str]:
     """Every pair of adjacent Chinese characters in ``text``."""
-    return [run[i : i + 2] for run in HAN_RUN.findall(text) for i in range(len(run) - 1)]
+    return [
+        run[i : i + 2] for run in HAN_RUN.findall(text) for i in range(len(run) - 1)
+    ]
 
 
 class SearchChineseBigrams(SearchChinese):
