@@ -2,11 +2,14 @@
 
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOK_DIR = ROOT / "notebooks"
-ZH_DIR = NOTEBOOK_DIR / "zh"
-ENGLISH = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
-CHINESE = sorted(ZH_DIR.glob("[0-9][0-9]_*.ipynb"))
+from nbtools.catalog import NOTEBOOK_GLOB, ROOT, edition_dir
+from nbtools.catalog import NOTEBOOKS as NOTEBOOK_DIR
+
+__all__ = ["CHINESE", "ENGLISH", "NOTEBOOKS", "NOTEBOOK_DIR", "NOTEBOOK_IDS", "ROOT"]
+
+ZH_DIR = edition_dir("zh")
+ENGLISH = sorted(edition_dir("en").glob(NOTEBOOK_GLOB))
+CHINESE = sorted(ZH_DIR.glob(NOTEBOOK_GLOB))
 NOTEBOOKS = ENGLISH + CHINESE
 
 

@@ -3,9 +3,7 @@ written in Chinese, with the glossary's terms."""
 
 from __future__ import annotations
 
-import io
 import re
-import tokenize
 from pathlib import Path
 
 import nbformat
@@ -67,11 +65,6 @@ def avoided_terms() -> dict[str, str]:
     return avoid
 
 
-def comments(source: str) -> list[str]:
-    tokens = tokenize.generate_tokens(io.StringIO(source + "\n").readline)
-    return [t.string for t in tokens if t.type == tokenize.COMMENT]
-
-
 # ---- the repository's Chinese edition -----------------------------------------
 
 
@@ -102,7 +95,7 @@ def test_chinese_code_comments_are_chinese(path):
     for index, cell in enumerate(read(path).cells):
         if cell.cell_type != "code":
             continue
-        for comment in comments(cell.source):
+        for comment in translation.comments(cell.source):
             runs = english_runs(re.sub(r"`[^`]*`", " ", comment))
             assert runs == [], f"cell {index}: untranslated comment {comment!r}"
 
