@@ -7,6 +7,8 @@ so an English edit shows up as a stale translation.
 
     python -m nbtools.translation sync    # bring code and outputs across, report
     python -m nbtools.translation check   # report only, write nothing
+                                          # (both take notebook names to
+                                          # limit them to those)
     python -m nbtools.translation start notebooks/NN_topic.ipynb
                                           # a new Chinese notebook to translate
     python -m nbtools.translation accept notebooks/zh/NN_topic.ipynb CELL_ID...
@@ -171,12 +173,21 @@ def counterpart(path: Path) -> Path:
     return path.parent / "zh" / path.name
 
 
-def run(write: bool, notebooks: Path | None = None) -> list[Report]:
-    """Check (and with ``write`` update) every Chinese notebook."""
+def run(
+    write: bool, notebooks: Path | None = None, only: list[str] | None = None
+) -> list[Report]:
+    """Check (and with ``write`` update) every Chinese notebook, or only those
+    whose file names are in ``only``."""
     notebooks = NOTEBOOKS if notebooks is None else notebooks
     reports = []
     english = sorted(edition_dir("en", notebooks).glob(NOTEBOOK_GLOB))
     chinese = sorted(edition_dir("zh", notebooks).glob(NOTEBOOK_GLOB))
+    if only is not None:
+        unknown = set(only) - {p.name for p in english}
+        if unknown:
+            raise ValueError(f"no English notebooks named {sorted(unknown)}")
+        english = [p for p in english if p.name in only]
+        chinese = [p for p in chinese if p.name in only]
     for path in chinese:
         if not counterpart(path).exists():
             report = Report(path)
@@ -262,8 +273,14 @@ def _print(reports: list[Report], strict: bool) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("sync", help="bring code and outputs across; report")
-    commands.add_parser("check", help="report only")
+    for name, text in (
+        ("sync", "bring code and outputs across; report"),
+        ("check", "report only"),
+    ):
+        command = commands.add_parser(name, help=text)
+        command.add_argument(
+            "notebooks", nargs="*", type=Path, help="only these (default: all)"
+        )
     begin = commands.add_parser("start", help="create a Chinese notebook")
     begin.add_argument("notebook", type=Path)
     done = commands.add_parser("accept", help="mark cells as translated")
@@ -282,7 +299,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{args.notebook}: {len(ids)} cell(s) accepted")
             return 0
         write = args.command == "sync"
-        return _print(run(write=write), strict=not write)
+        only = [p.name for p in args.notebooks] or None
+        return _print(run(write=write, only=only), strict=not write)
     except ValueError as error:
         print(f"translation: error: {error}", file=sys.stderr)
         return 2
