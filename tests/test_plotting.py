@@ -36,7 +36,7 @@ def test_plot_tangent_line_has_the_slope_and_touches_the_curve():
     np.testing.assert_allclose(np.diff(y) / np.diff(x), 2.0)
     point = ax.get_lines()[2]
     np.testing.assert_allclose(point.get_ydata(), [1.0])
-    assert "slope 2" in _labels(ax)[1]
+    assert "(slope) 2" in _labels(ax)[1]
 
 
 def test_plot_losses_one_line_per_run_and_log_scale():
@@ -49,7 +49,7 @@ def test_plot_losses_one_line_per_run_and_log_scale():
 def test_plot_fit_scatters_data_and_draws_lines():
     _, ax = H.plot_fit(X, 2 * X + 1, {"fit": (2.0, 1.0), "true": (1.9, 1.1)})
     assert len(ax.collections) == 1
-    assert _labels(ax) == ["data", "fit", "true"]
+    assert _labels(ax) == ["数据 (data)", "fit", "true"]
     line = ax.get_lines()[0]
     np.testing.assert_allclose(line.get_ydata(), 2 * line.get_xdata() + 1)
 

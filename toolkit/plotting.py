@@ -195,7 +195,7 @@ def plot_tangent(
         xs,
         y0 + slope * (xs - x0),
         linestyle="--",
-        label=f"tangent at x = {x0:g} (slope {slope:g})",
+        label=f"切线 (tangent) x = {x0:g}, 斜率 (slope) {slope:g}",
     )
     ax.plot([x0], [y0], "o", color="black", zorder=3)
     ax.legend()
@@ -209,8 +209,8 @@ def plot_losses(
     log: bool = False,
     ax: Axes | None = None,
     title: str | None = None,
-    xlabel: str = "iteration",
-    ylabel: str = "loss",
+    xlabel: str = "迭代 (iteration)",
+    ylabel: str = "损失 (loss)",
     styles: Mapping[str, Mapping] | None = None,
 ) -> tuple[Figure, Axes]:
     """Plot one loss curve per run; ``losses`` maps a run's label to its losses.
@@ -243,7 +243,7 @@ def plot_fit(
     title: str | None = None,
     xlabel: str = "x",
     ylabel: str = "y",
-    data_label: str = "data",
+    data_label: str = "数据 (data)",
     styles: Mapping[str, Mapping] | None = None,
 ) -> tuple[Figure, Axes]:
     """Scatter the data and draw each line ``label -> (w, b)`` as y = w·x + b.
