@@ -1,4 +1,5 @@
 import io
+import os
 import platform
 import subprocess
 import sys
@@ -79,12 +80,36 @@ def test_asking_for_H_quiets_tensorflow_and_styles_figures():
     assert out == "False 3 0 Noto Sans SC GB2312"
 
 
-def test_asking_for_H_runs_blas_on_one_thread_before_numpy_loads():
-    out = _fresh(
-        "import os, sys; from toolkit import H;"
-        "print(os.environ['OPENBLAS_NUM_THREADS'], 'numpy' in sys.modules)"
-    )
-    assert out == "1 True"  # set, and NumPy (loaded by the style) saw it
+BLAS_THREADS = (
+    "from threadpoolctl import threadpool_info;"
+    "print(sorted({p['num_threads'] for p in threadpool_info()"
+    " if p['user_api'] == 'blas'}))"
+)
+
+
+@pytest.mark.parametrize(
+    "first",
+    ["from toolkit import H; import numpy", "import numpy; from toolkit import H"],
+    ids=["H-first", "numpy-first"],
+)
+def test_asking_for_H_runs_blas_on_one_thread(first):
+    # What BLAS really uses (threadpoolctl reads it from the loaded library),
+    # whether NumPy was imported before H or by it.
+    assert _fresh(f"{first}; {BLAS_THREADS}") == "[1]"
+
+
+def test_blas_uses_every_core_without_H():
+    # The check above can fail: without H this machine's BLAS runs on more
+    # than one thread (where it has more than one core).
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: BLAS runs one thread anyway")
+    assert _fresh(f"import numpy; {BLAS_THREADS}") != "[1]"
+
+
+def test_a_blas_thread_count_the_user_chose_is_kept():
+    code = "import os; os.environ['OPENBLAS_NUM_THREADS'] = '2';"
+    code += f"import numpy; from toolkit import H; {BLAS_THREADS}"
+    assert _fresh(code) == "[2]"
 
 
 def test_asking_for_H_respects_user_settings():

@@ -16,9 +16,11 @@ __all__ = ["H"]
 
 def __getattr__(name: str) -> ModuleType:
     if name == "H":
-        from toolkit import helpers, session
+        from toolkit import session
 
-        session.prepare()
+        session.prepare()  # before helpers: they import NumPy
+        from toolkit import helpers
+
         globals()["H"] = helpers  # later lookups skip this function
         return helpers
     raise AttributeError(f"module 'toolkit' has no attribute {name!r}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 # TensorFlow reads these once, when it is imported; after that they do nothing.
 TENSORFLOW_QUIET = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
@@ -22,15 +23,23 @@ def single_threaded_blas() -> None:
     """Run NumPy's BLAS (``np.dot``, ``@``) on one thread. The notebooks' arrays
     are small, and BLAS threads that wait for cores held by other programs
     (or by TensorFlow) make a dot product of 10⁵ numbers take milliseconds
-    instead of microseconds. Values the user set are kept. Must run before
-    ``import numpy``."""
+    instead of microseconds.
+
+    Before NumPy is imported, the BLAS variables do it; when NumPy is loaded
+    already, its BLAS is limited in place (threadpoolctl). A thread count the
+    user chose (``OPENBLAS_NUM_THREADS``) is kept either way."""
+    chosen = any(name in os.environ for name in SINGLE_THREADED_BLAS)
     for name, value in SINGLE_THREADED_BLAS.items():
         os.environ.setdefault(name, value)
+    if "numpy" in sys.modules and not chosen:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=1, user_api="blas")
 
 
 def prepare() -> None:
     """Set up TensorFlow and NumPy's environment, then apply the figure style
-    (with the bundled font)."""
+    (with the bundled font). Runs before any toolkit module imports NumPy."""
     quiet_tensorflow()
     single_threaded_blas()
     from toolkit.plotting import apply_style
