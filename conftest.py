@@ -1,5 +1,12 @@
-"""Test session set-up: every notebook runs twice in one kernel, and a summary
+"""Test session set-up: every notebook kernel starts in the environment the
+session started with, every notebook runs twice in one kernel, and a summary
 of what nbval checked.
+
+A notebook kernel inherits this process's ``os.environ``. If collecting a
+test module (or running a test) set TensorFlow's or BLAS's variables, a
+notebook that forgot ``from toolkit import H`` would still pass. So the
+environment is recorded before collection; collection must leave it as it
+was (``tests/test_isolation.py`` checks), and after every test it is put back.
 
 nbval executes a notebook's code cells in one kernel and compares their
 outputs with the stored ones. After its last cell, the item added here runs
@@ -13,12 +20,61 @@ checks it), so its second run would repeat the English one.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from nbval.plugin import IPyNbFile
 
 from nbtools.execute import CELL_TIMEOUT
 
 RUN_AGAIN = "Run All again"
+ENV_BEFORE = pytest.StashKey[dict]()
+ENV_COLLECTED = pytest.StashKey[dict]()
+# pytest itself sets and removes this one around every test.
+PYTEST_OWN = "PYTEST_CURRENT_TEST"
+
+
+def _environment() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k != PYTEST_OWN}
+
+
+def pytest_configure(config):
+    config.stash[ENV_BEFORE] = _environment()
+
+
+def pytest_collection_finish(session):
+    """Record what collection did to the environment, then undo it."""
+    session.config.stash[ENV_COLLECTED] = _environment()
+    _restore(session.config.stash[ENV_BEFORE])
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """Put the environment back after each test, so the next notebook's kernel
+    starts as a learner's does."""
+    yield
+    _restore(item.config.stash[ENV_BEFORE])
+
+
+def _restore(wanted: dict[str, str]) -> None:
+    for name in set(_environment()) - set(wanted):
+        del os.environ[name]
+    for name, value in wanted.items():
+        if os.environ.get(name) != value:
+            os.environ[name] = value
+
+
+@pytest.fixture
+def collection_environment_changes(request) -> list[str]:
+    """``NAME: before -> after collection`` for each variable collection changed."""
+    before = request.config.stash[ENV_BEFORE]
+    after = request.config.stash[ENV_COLLECTED]
+    names = sorted(set(before) | set(after))
+    return [
+        f"{n}: {before.get(n)!r} -> {after.get(n)!r}"
+        for n in names
+        if before.get(n) != after.get(n)
+    ]
 
 
 class RunAllAgain(pytest.Item):

@@ -3,7 +3,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from toolkit import H, data
+from toolkit import data
+from toolkit import helpers as H  # the namespace, without the session set-up
 
 
 def test_shipped_file_is_reproduced_exactly_by_the_generator():

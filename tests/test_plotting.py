@@ -4,7 +4,10 @@ import pytest
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from toolkit import H
+from toolkit import helpers as H  # the namespace, without the session set-up
+from toolkit.plotting import apply_style
+
+apply_style()  # the notebooks' figure style (changes rcParams, not the environment)
 
 X = np.linspace(-2, 2, 21)
 
