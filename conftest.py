@@ -26,6 +26,7 @@ import pytest
 from nbval.plugin import IPyNbFile
 
 from nbtools.execute import CELL_TIMEOUT
+from nbtools.layout import Tag, edition_of, tags
 
 RUN_AGAIN = "Run All again"
 ENV_BEFORE = pytest.StashKey[dict]()
@@ -88,7 +89,7 @@ class RunAllAgain(pytest.Item):
         for number, cell in enumerate(code):
             msg_id = kernel.execute_cell_input(cell.source, allow_stdin=False)
             reply = _reply(kernel, msg_id)
-            raises = "raises-exception" in cell.metadata.get("tags", [])
+            raises = Tag.RAISES in tags(cell)
             if reply["status"] == "error" and not raises:
                 pytest.fail(
                     f"second run, code cell {number} raised "
@@ -139,7 +140,7 @@ def pytest_collection_modifyitems(session, config, items):
         result.append(item)
         parent = item.parent
         last = index + 1 == len(items) or items[index + 1].parent is not parent
-        if isinstance(parent, IPyNbFile) and last and parent.path.parent.name != "zh":
+        if isinstance(parent, IPyNbFile) and last and edition_of(parent.path) == "en":
             result.append(RunAllAgain.from_parent(parent, name=RUN_AGAIN))
     items[:] = result
 

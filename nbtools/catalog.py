@@ -23,15 +23,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from nbtools.layout import NOTEBOOKS, READMES, ROOT, edition_dir
+from nbtools.layout import notebooks as edition_notebooks
 from nbtools.notebook_io import read
+from nbtools.strings import text as words
 from toolkit.files import write_text_atomic
-
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
-LANGUAGES = ("en", "zh")
-EDITION_DIRS = {"en": NOTEBOOKS, "zh": NOTEBOOKS / "zh"}
-NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
-READMES = {"en": ROOT / "README.md", "zh": ROOT / "README.zh-CN.md"}
 
 TITLE_RE = {
     "en": re.compile(r"# (?P<number>\d\d) · (?P<title>.+?) — (?P<section>.+)"),
@@ -39,10 +35,6 @@ TITLE_RE = {
 }
 TABLE_BEGIN, TABLE_END = "<!-- notebooks:begin -->", "<!-- notebooks:end -->"
 INTRO_BEGIN, INTRO_END = "<!-- intro:begin -->", "<!-- intro:end -->"
-TABLE_HEADER = {
-    "en": "| # | Notebook | Source section | What it teaches |\n|---|---|---|---|",
-    "zh": "| 编号 | 笔记本 | 原章节 | 内容 |\n|---|---|---|---|",
-}
 
 
 @dataclass(frozen=True)
@@ -90,20 +82,13 @@ def title_parts(path: Path, language: str) -> dict[str, str]:
     return {**match.groupdict(), "summary": summary.strip()}
 
 
-def edition_dir(language: str, notebooks: Path = NOTEBOOKS) -> Path:
-    """The folder of one edition inside a notebooks folder."""
-    if language not in LANGUAGES:
-        raise ValueError(f"language must be one of {LANGUAGES}, got {language!r}")
-    return Path(notebooks) / ("zh" if language == "zh" else "")
-
-
 def lessons(language: str = "en", notebooks: Path = NOTEBOOKS) -> list[Lesson]:
     """Every notebook of one edition, in reading order.
 
     A Chinese notebook takes its source section from its English original.
     """
     found = []
-    for path in sorted(edition_dir(language, notebooks).glob(NOTEBOOK_GLOB)):
+    for path in edition_notebooks(language, notebooks):
         parts = title_parts(path, language)
         if language == "zh":
             english = edition_dir("en", notebooks) / path.name
@@ -119,9 +104,9 @@ def _between(text: str, begin: str, end: str, where: Path) -> tuple[int, int]:
     return start + len(begin), stop
 
 
-def collection(language: str = "en") -> tuple[str, str]:
-    """The collection's title and introduction (markdown) in one language."""
-    path = READMES[language]
+def collection(readme: Path) -> tuple[str, str]:
+    """The collection's title and introduction (markdown) from a README."""
+    path = Path(readme)
     text = path.read_text(encoding="utf-8")
     title = next(
         (ln[2:].strip() for ln in text.splitlines() if ln.startswith("# ")), ""
@@ -133,7 +118,7 @@ def collection(language: str = "en") -> tuple[str, str]:
 def readme_table(language: str) -> str:
     """The markdown table of notebooks for one README."""
     prefix = "notebooks/" if language == "en" else "notebooks/zh/"
-    rows = [TABLE_HEADER[language]]
+    rows = [words(language, "table.header")]
     for lesson in lessons(language):
         link = f"[{lesson.title}]({prefix}{lesson.name})"
         rows.append(

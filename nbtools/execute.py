@@ -23,6 +23,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
 from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
 
+from nbtools.layout import Tag, tags
 from nbtools.notebook_io import normalise, read, write_atomic
 
 CELL_TIMEOUT = 600  # seconds one cell may run
@@ -100,8 +101,7 @@ def execute(path: Path, timeout: int = CELL_TIMEOUT) -> nbformat.NotebookNode:
 def _failed_cell(nb: nbformat.NotebookNode) -> int | None:
     """Index (0-based, all cells counted) of the cell that stored an error."""
     for index, cell in enumerate(nb.cells):
-        tags = cell.metadata.get("tags", [])
-        if cell.cell_type == "code" and "raises-exception" not in tags:
+        if cell.cell_type == "code" and Tag.RAISES not in tags(cell):
             if any(out.output_type == "error" for out in cell.outputs):
                 return index
     return None

@@ -15,17 +15,38 @@ so an English edit shows up as a stale translation.
                                           # mark cells as translated from the
                                           # current English text ("--all": all)
 
-``sync`` rebuilds each Chinese notebook in the English cell order: code cells
-take the English code (Chinese comments are kept while the code without
-comments is unchanged), tags, collapsed state, outputs and execution counts;
-prose cells keep their Chinese text. It reports what needs a translator;
-``check`` writes nothing and exits 1 if anything does (the tests run it).
+``sync`` rebuilds each Chinese notebook in the English cell order, taking
+the English tags, collapsed state, outputs and execution counts. What it
+does with each cell's text, and what it reports, by the cell's state:
+
+=========================  ==============================  =====================
+English cell / Chinese     sync writes                     reported
+=========================  ==============================  =====================
+prose / none yet           the English text, untranslated  not translated yet
+prose / hash current       the Chinese text                —
+prose / hash stale         the Chinese text                English text changed
+code, no comments / any    the English code                code taken (if other)
+code / same code, current  the Chinese source              —
+code / same code, stale    the Chinese source              comments changed
+code / code changed        English code; Chinese comments  which lines kept and
+                           carried to lines whose code     which lost their
+                           still matches                   translation
+code / none yet            the English code                comments to translate
+none / a Chinese cell      dropped                         dropped
+=========================  ==============================  =====================
+
+"Same code" compares the code without comments, token for token. A cell that
+is reported needs a translator (translate, then ``accept``). ``check``
+writes nothing and exits 1 when any cell needs a translator *or* when sync
+would change the Chinese notebook (code, outputs, tags, order): the one
+policy the tests apply too (:func:`problems`).
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import difflib
 import hashlib
 import io
 import sys
@@ -35,7 +56,8 @@ from pathlib import Path
 
 import nbformat
 
-from nbtools.catalog import NOTEBOOK_GLOB, NOTEBOOKS, ROOT, edition_dir
+from nbtools.layout import NOTEBOOKS, ROOT, counterpart
+from nbtools.layout import notebooks as edition_notebooks
 from nbtools.notebook_io import normalise, read, write_atomic
 
 RECORD = "translation"
@@ -56,6 +78,50 @@ def code_tokens(source: str) -> list[tuple[int, str]]:
     except (tokenize.TokenError, IndentationError, SyntaxError):
         lines = [ln.split("#", 1)[0].rstrip() for ln in source.splitlines()]
         return [(0, ln) for ln in lines if ln]
+
+
+def _comment_columns(source: str) -> dict[int, int]:
+    """Line index -> column where that line's comment starts."""
+    try:
+        tokens = tokenize.generate_tokens(io.StringIO(source + "\n").readline)
+        return {
+            t.start[0] - 1: t.start[1] for t in tokens if t.type == tokenize.COMMENT
+        }
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        lines = source.splitlines()
+        return {i: ln.index("#") for i, ln in enumerate(lines) if "#" in ln}
+
+
+def carry_comments(chinese: str, english: str) -> tuple[str, list[int], list[int]]:
+    """The English code with the Chinese comments carried over.
+
+    Lines are matched by their code (comment and spacing removed); where a
+    commented English line matches a commented Chinese line, the Chinese
+    comment replaces the English one. Returns the new source, the 1-based
+    English lines that kept a Chinese comment, and those whose comment is
+    still English (its translation lost)."""
+    zh_lines, en_lines = chinese.splitlines(), english.splitlines()
+    zh_cols, en_cols = _comment_columns(chinese), _comment_columns(english)
+
+    def code(lines, cols, i):
+        return lines[i][: cols.get(i, len(lines[i]))].strip()
+
+    zh_keys = [code(zh_lines, zh_cols, i) for i in range(len(zh_lines))]
+    en_keys = [code(en_lines, en_cols, i) for i in range(len(en_lines))]
+    matched: dict[int, int] = {}
+    matcher = difflib.SequenceMatcher(a=en_keys, b=zh_keys, autojunk=False)
+    for block in matcher.get_matching_blocks():
+        for k in range(block.size):
+            matched[block.a + k] = block.b + k
+    out, kept, lost = list(en_lines), [], []
+    for i, column in sorted(en_cols.items()):
+        j = matched.get(i)
+        if j is not None and j in zh_cols:
+            out[i] = en_lines[i][:column] + zh_lines[j][zh_cols[j] :]
+            kept.append(i + 1)
+        else:
+            lost.append(i + 1)
+    return "\n".join(out), kept, lost
 
 
 def comments(source: str) -> list[str]:
@@ -139,14 +205,23 @@ def synchronise(
             else:
                 if zh is not None:
                     report.change(f"{_label(en, index)}: code taken from English")
-                if comments(en.source):
+                if not comments(en.source):
+                    _mark(cell, en)
+                elif zh is None or not comments(zh.source):
                     cell.metadata[RECORD] = {"source_id": en.id, "source_sha256": ""}
                     report.need(
                         f"{_label(en, index)}: comments to translate; "
                         "translate, then accept"
                     )
                 else:
-                    _mark(cell, en)
+                    cell.source, kept, lost = carry_comments(zh.source, en.source)
+                    cell.metadata[RECORD] = record(zh)  # stale: needs a look
+                    report.need(
+                        f"{_label(en, index)}: code changed; Chinese comments "
+                        f"kept on lines {kept or 'none'} (check them), "
+                        f"translation lost on lines {lost or 'none'}; "
+                        "translate, then accept"
+                    )
         else:
             if zh is None or zh.cell_type != en.cell_type:
                 cell.metadata[RECORD] = {"source_id": en.id, "source_sha256": ""}
@@ -165,14 +240,6 @@ def synchronise(
     return result
 
 
-def counterpart(path: Path) -> Path:
-    """The English notebook of a Chinese one, or the Chinese of an English one."""
-    path = Path(path)
-    if path.parent.name == "zh":
-        return path.parent.parent / path.name
-    return path.parent / "zh" / path.name
-
-
 def run(
     write: bool, notebooks: Path | None = None, only: list[str] | None = None
 ) -> list[Report]:
@@ -180,8 +247,8 @@ def run(
     whose file names are in ``only``."""
     notebooks = NOTEBOOKS if notebooks is None else notebooks
     reports = []
-    english = sorted(edition_dir("en", notebooks).glob(NOTEBOOK_GLOB))
-    chinese = sorted(edition_dir("zh", notebooks).glob(NOTEBOOK_GLOB))
+    english = edition_notebooks("en", notebooks)
+    chinese = edition_notebooks("zh", notebooks)
     if only is not None:
         unknown = set(only) - {p.name for p in english}
         if unknown:
@@ -255,19 +322,33 @@ def _shown(path: Path) -> Path:
         return Path(path)
 
 
+def problems(reports: list[Report]) -> list[str]:
+    """What keeps the Chinese edition from being in step: every cell that
+    needs a translator, and every change sync would make. Empty means in
+    step; ``check`` and the tests apply exactly this."""
+    return [
+        f"{_shown(r.path)}: {line}"
+        for r in reports
+        for line in [*r.changes, *(f"needs a translator: {p}" for p in r.problems)]
+    ]
+
+
 def _print(reports: list[Report], strict: bool) -> int:
-    needing = 0
-    for report in reports:
-        name = _shown(report.path)
-        for line in report.changes:
-            print(f"{name}: {line}")
-        for line in report.problems:
-            print(f"{name}: needs a translator: {line}")
-        needing += bool(report.problems)
+    for line in problems(reports):
+        print(line)
+    needing = sum(bool(r.problems) for r in reports)
+    differing = sum(bool(r.changes) for r in reports)
     print(f"{len(reports)} Chinese notebook(s), {needing} need a translator")
-    if needing and not strict:
-        print("(the tests fail until they are translated and accepted)")
-    return 1 if needing and strict else 0
+    if not strict:
+        if needing:
+            print("(the tests fail until they are translated and accepted)")
+        return 0
+    if differing:
+        print(
+            f"{differing} differ from their English notebook in code, outputs "
+            "or cell order: run `make translations`"
+        )
+    return 1 if problems(reports) else 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,15 +1,14 @@
-"""Where the tests find the repository and its notebooks, in both editions."""
+"""The repository's notebooks, both editions, as the tests parametrize them."""
 
 from pathlib import Path
 
-from nbtools.catalog import NOTEBOOK_GLOB, ROOT, edition_dir
-from nbtools.catalog import NOTEBOOKS as NOTEBOOK_DIR
+from nbtools.layout import NOTEBOOKS as NOTEBOOK_DIR
+from nbtools.layout import ROOT, notebooks
 
 __all__ = ["CHINESE", "ENGLISH", "NOTEBOOKS", "NOTEBOOK_DIR", "NOTEBOOK_IDS", "ROOT"]
 
-ZH_DIR = edition_dir("zh")
-ENGLISH = sorted(edition_dir("en").glob(NOTEBOOK_GLOB))
-CHINESE = sorted(ZH_DIR.glob(NOTEBOOK_GLOB))
+ENGLISH = notebooks("en")
+CHINESE = notebooks("zh")
 NOTEBOOKS = ENGLISH + CHINESE
 
 

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from notebook_files import CHINESE, NOTEBOOK_IDS, NOTEBOOKS, ZH_DIR, notebook_id
+from notebook_files import CHINESE, NOTEBOOK_IDS, NOTEBOOKS, notebook_id
 
-from nbtools import catalog
+from nbtools import catalog, strings
+from nbtools.layout import Tag, edition_of
+from nbtools.layout import tags as _tags
 
 LOG_NOISE = re.compile(
     r"(^[IWEF]\d{4} |tensorflow/core|oneDNN|cuda|absl::|WARNING: All log messages"
@@ -20,47 +22,18 @@ LOG_NOISE = re.compile(
 # Absolute paths of this machine; tracebacks keep library paths only as
 # "<venv>/lib/...", which nbtools/notebook_io.py substitutes.
 MACHINE_PATH = re.compile(r"((?<![\w>.~])/(work|home|root|tmp|usr|opt|var)/|\.venv/)")
-# A cell may print a warning (to stderr, or TensorFlow's logger, which
-# writes to stdout in Jupyter) only when it shows one on purpose.
-WARNING_TAG = "warning-expected"
 TF_WARNING = re.compile(r"^(INFO|WARNING|ERROR):tensorflow:", re.MULTILINE)
 MEMORY_ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,}\b")
-KNOWN_TAGS = {
-    "nbval-ignore-output",
-    "raises-exception",
-    WARNING_TAG,
-    "exercise",
-    "solution",
-}
 # The headings of the anatomy, per edition.
-WORDS = {
-    "en": {
-        "summary": "## Summary",
-        "exercises": "## Exercises",
-        "exercise": "### Exercise",
-        "reading": "## Further reading",
-        "check": "Check it",
-    },
-    "zh": {
-        "summary": "## 小结",
-        "exercises": "## 练习",
-        "exercise": "### 练习",
-        "reading": "## 延伸阅读",
-        "check": "### 验证",
-    },
-}
+ANATOMY = ("summary", "exercises", "exercise", "reading", "check")
+
+
+def _words(path: Path) -> dict[str, str]:
+    return {k: strings.text(edition_of(path), f"heading.{k}") for k in ANATOMY}
 
 
 def _load(path: Path) -> nbformat.NotebookNode:
     return nbformat.read(path, as_version=4)
-
-
-def _language(path: Path) -> str:
-    return "zh" if path.parent == ZH_DIR else "en"
-
-
-def _tags(cell) -> list[str]:
-    return list(cell.metadata.get("tags", []))
 
 
 def _texts(output) -> list[str]:
@@ -97,7 +70,7 @@ def test_errors_only_where_tagged_and_tagged_cells_raise(path):
     for index, cell in enumerate(_load(path).cells):
         if cell.cell_type != "code":
             continue
-        tagged = "raises-exception" in _tags(cell)
+        tagged = Tag.RAISES in _tags(cell)
         errors = [o for o in cell.outputs if o.output_type == "error"]
         assert bool(errors) == tagged, f"cell {index}: " + (
             "tagged raises-exception but raised nothing" if tagged else "error"
@@ -107,7 +80,7 @@ def test_errors_only_where_tagged_and_tagged_cells_raise(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_IDS)
 def test_no_log_noise_stderr_or_machine_paths(path):
     for index, cell in enumerate(_load(path).cells):
-        warning_expected = WARNING_TAG in _tags(cell)
+        warning_expected = Tag.WARNING in _tags(cell)
         for output in cell.get("outputs", []):
             if output.output_type == "stream" and not warning_expected:
                 assert output.name != "stderr", (
@@ -126,14 +99,14 @@ def test_no_log_noise_stderr_or_machine_paths(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_IDS)
 def test_anatomy(path):
-    language = _language(path)
-    words = WORDS[language]
+    language = edition_of(path)
+    words = _words(path)
     nb = _load(path)
     cells = nb.cells
     catalog.title_parts(path, language)  # title line and lesson.summary
     first_code = next(c for c in cells if c.cell_type == "code")
     assert first_code.source.startswith("from toolkit import H")
-    assert "nbval-ignore-output" in _tags(first_code)
+    assert Tag.IGNORE_OUTPUT in _tags(first_code)
     assert "H.banner()" in first_code.source
     markdown = [c.source for c in cells if c.cell_type == "markdown"]
     assert any(s.startswith(words["summary"]) for s in markdown), words["summary"]
@@ -147,7 +120,7 @@ def test_anatomy(path):
 def test_exercises_come_before_their_collapsed_solutions(path):
     """Exercise k: its own markdown cell, an empty code cell tagged
     ``exercise``, then the worked solution in cells tagged ``solution``."""
-    words = WORDS[_language(path)]
+    words = _words(path)
     cells = _load(path).cells
     starts = [i for i, c in enumerate(cells) if c.source.startswith(words["exercises"])]
     assert len(starts) == 1, f"one '{words['exercises']}' cell"
@@ -160,7 +133,7 @@ def test_exercises_come_before_their_collapsed_solutions(path):
         ), f"cell {i}: expected '{words['exercise']} {number}'"
         assert not _tags(statement), f"cell {i}: an exercise statement is not hidden"
         space = cells[i + 1]
-        assert space.cell_type == "code" and _tags(space) == ["exercise"], (
+        assert space.cell_type == "code" and _tags(space) == [Tag.EXERCISE], (
             f"cell {i + 1}: an empty code cell tagged 'exercise' follows exercise {number}"
         )
         code = [
@@ -169,7 +142,7 @@ def test_exercises_come_before_their_collapsed_solutions(path):
         assert not "".join(code).strip() and not space.outputs, f"cell {i + 1}"
         i += 2
         solution = []
-        while i < end and "solution" in _tags(cells[i]):
+        while i < end and Tag.SOLUTION in _tags(cells[i]):
             solution.append(cells[i])
             i += 1
         assert any(c.cell_type == "code" for c in solution), (
@@ -182,7 +155,7 @@ def test_exercises_come_before_their_collapsed_solutions(path):
 def test_solutions_open_collapsed_in_jupyterlab(path):
     for index, cell in enumerate(_load(path).cells):
         hidden = cell.metadata.get("jupyter", {})
-        if "solution" in _tags(cell):
+        if Tag.SOLUTION in _tags(cell):
             assert hidden.get("source_hidden") is True, f"cell {index}"
             if cell.cell_type == "code":
                 assert hidden.get("outputs_hidden") is True, f"cell {index}"
@@ -212,7 +185,7 @@ def test_only_known_metadata(path):
     allowed = {"tags", "jupyter"} | ({"translation"} if path in CHINESE else set())
     for index, cell in enumerate(nb.cells):
         assert set(cell.metadata) <= allowed, f"cell {index}: {dict(cell.metadata)}"
-        unknown = set(_tags(cell)) - KNOWN_TAGS
+        unknown = set(_tags(cell)) - Tag.ALL
         assert not unknown, (
             f"cell {index}: unknown tags {unknown} ({notebook_id(path)})"
         )

@@ -19,6 +19,7 @@ import pytest
 from site_build import shared_site
 
 from nbtools import catalog
+from nbtools.layout import READMES
 from nbtools.notebook_io import normalise
 from nbtools.site import BuildError, build
 from nbtools.site import builder as site_build_module
@@ -192,7 +193,7 @@ def test_index_tables_come_from_the_catalog(pages, notebooks):
 
 def test_index_pages_show_the_readmes_title_and_introduction(site):
     for language, prefix in EDITIONS.items():
-        title, intro = catalog.collection(language)
+        title, intro = catalog.collection(READMES[language])
         text = (site / prefix / "index.html").read_text(encoding="utf-8")
         assert f"<title>{title}" in text
         first_words = plain(intro).split("(")[0][:30]
@@ -347,7 +348,25 @@ def tiny_collection(folder: Path, code: str = "print('stored')") -> Path:
         path = folder / ("zh" if language == "zh" else "") / "01_tiny.ipynb"
         nbformat.write(normalise(nb), path)
     (folder / "glossary.md").write_text("# Glossary · 术语表\n", encoding="utf-8")
+    for language, path in tiny_readmes(folder).items():
+        title = "Tiny" if language == "en" else "小例子"
+        path.write_text(
+            f"# {title}\n\n<!-- intro:begin -->\nAbout it.\n<!-- intro:end -->\n",
+            encoding="utf-8",
+        )
     return folder
+
+
+def tiny_readmes(folder: Path) -> dict:
+    """The tiny collection's READMEs (next to its notebooks folder)."""
+    return {
+        "en": folder.parent / "README.md",
+        "zh": folder.parent / "README.zh-CN.md",
+    }
+
+
+def tiny_build(notebooks: Path, out: Path) -> list[Path]:
+    return build(notebooks, out, tiny_readmes(notebooks))
 
 
 def test_the_build_never_executes_and_replaces_the_old_site_in_one_step(
@@ -370,12 +389,17 @@ def test_the_build_never_executes_and_replaces_the_old_site_in_one_step(
     out.mkdir()
     (out / MARKER).write_text("", encoding="utf-8")
     (out / "stale.html").write_text("from an older build", encoding="utf-8")
-    build(notebooks, out)
+    tiny_build(notebooks, out)
     page = (out / "01_tiny.html").read_text(encoding="utf-8")
     assert "stored" in page and "this cell was executed</span>" not in page
     assert not (out / "stale.html").exists()
     assert (out / MARKER).is_file() and (out / "zh" / "01_tiny.html").is_file()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["notebooks", "site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "README.md",
+        "README.zh-CN.md",
+        "notebooks",
+        "site",
+    ]
     assert oct(out.stat().st_mode & 0o777) == oct(0o755)
 
 
@@ -411,7 +435,7 @@ def test_invalid_notebook_names_the_file(tmp_path, existing_site):
     notebooks = tiny_collection(tmp_path / "notebooks")
     (notebooks / "02_broken.ipynb").write_text("{not json", encoding="utf-8")
     with pytest.raises(BuildError, match="02_broken.ipynb"):
-        build(notebooks, existing_site)
+        tiny_build(notebooks, existing_site)
     assert_untouched(existing_site)
 
 
@@ -419,7 +443,7 @@ def test_a_missing_translation_is_refused(tmp_path, existing_site):
     notebooks = tiny_collection(tmp_path / "notebooks")
     (notebooks / "zh" / "01_tiny.ipynb").unlink()
     with pytest.raises(BuildError, match="the editions differ"):
-        build(notebooks, existing_site)
+        tiny_build(notebooks, existing_site)
     assert_untouched(existing_site)
 
 
@@ -439,7 +463,74 @@ def test_a_sphinx_error_leaves_the_old_site(tmp_path, existing_site, monkeypatch
 
     monkeypatch.setattr(site_build_module, "_sphinx", sphinx)
     with pytest.raises(BuildError, match="99_nowhere.ipynb"):
-        build(notebooks, existing_site)
+        tiny_build(notebooks, existing_site)
+    assert_untouched(existing_site)
+
+
+def _recording_sphinx(monkeypatch, code: str) -> list[subprocess.Popen]:
+    """Replace Sphinx by a stand-in process running ``code``; the list fills
+    with the processes started."""
+    started: list[subprocess.Popen] = []
+
+    def sphinx(src, out, doctrees):
+        started.append(
+            subprocess.Popen(
+                [sys.executable, "-c", code],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )  # fmt: skip
+        )
+        return started[-1]
+
+    monkeypatch.setattr(site_build_module, "_sphinx", sphinx)
+    return started
+
+
+def test_a_bad_readme_is_reported_before_anything_runs(
+    tmp_path, existing_site, monkeypatch
+):
+    notebooks = tiny_collection(tmp_path / "notebooks")
+    started = _recording_sphinx(monkeypatch, "pass")
+    tiny_readmes(notebooks)["zh"].write_text("# 标题\n没有简介的标记。\n", "utf-8")
+    with pytest.raises(BuildError, match=r"README.zh-CN.md: markers"):
+        tiny_build(notebooks, existing_site)
+    tiny_readmes(notebooks)["en"].unlink()
+    with pytest.raises(BuildError, match="the en README is missing"):
+        tiny_build(notebooks, existing_site)
+    assert started == []
+    assert_untouched(existing_site)
+
+
+def test_a_staging_failure_starts_no_sphinx(tmp_path, existing_site, monkeypatch):
+    """Everything is staged before the first Sphinx starts: a failure while
+    staging the Chinese edition leaves no process behind."""
+    notebooks = tiny_collection(tmp_path / "notebooks")
+    started = _recording_sphinx(monkeypatch, "pass")
+    real_stage = site_build_module._stage
+
+    def stage(language, *args):
+        if language == "zh":
+            raise OSError(28, "No space left on device")
+        return real_stage(language, *args)
+
+    monkeypatch.setattr(site_build_module, "_stage", stage)
+    with pytest.raises(BuildError, match="No space left on device"):
+        tiny_build(notebooks, existing_site)
+    assert started == []
+    assert_untouched(existing_site)
+
+
+def test_a_sphinx_that_hangs_is_stopped(tmp_path, existing_site, monkeypatch):
+    """Past the time limit both processes are killed and waited for before
+    the staging folder goes, and the error is the tool's own."""
+    notebooks = tiny_collection(tmp_path / "notebooks")
+    started = _recording_sphinx(monkeypatch, "import time; time.sleep(120)")
+    monkeypatch.setattr(site_build_module, "SPHINX_TIMEOUT", 1)
+    with pytest.raises(BuildError, match="longer than 1 s"):
+        tiny_build(notebooks, existing_site)
+    assert len(started) == 2
+    assert all(job.returncode is not None for job in started), "still running"
     assert_untouched(existing_site)
 
 
@@ -449,10 +540,10 @@ def test_refuses_to_replace_a_folder_it_did_not_make(tmp_path):
     precious.mkdir()
     (precious / "thesis.tex").write_text("years of work", encoding="utf-8")
     with pytest.raises(BuildError, match="refusing to replace"):
-        build(notebooks, precious)
+        tiny_build(notebooks, precious)
     assert (precious / "thesis.tex").read_text(encoding="utf-8") == "years of work"
     with pytest.raises(BuildError, match="overlaps the notebooks"):
-        build(notebooks, notebooks / "site")
+        tiny_build(notebooks, notebooks / "site")
 
 
 def test_command_line_reports_errors_without_a_traceback(tmp_path, capsys):
@@ -461,3 +552,10 @@ def test_command_line_reports_errors_without_a_traceback(tmp_path, capsys):
     assert main([str(tmp_path / "missing"), str(tmp_path / "site")]) == 2
     err = capsys.readouterr().err
     assert "notebooks folder not found" in err and "Traceback" not in err
+    notebooks = tiny_collection(tmp_path / "notebooks")
+    readme = tmp_path / "other.md"
+    readme.write_text("# No introduction\n", encoding="utf-8")
+    args = [str(notebooks), str(tmp_path / "site"), "--readme-en", str(readme)]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "other.md: markers" in err and "Traceback" not in err

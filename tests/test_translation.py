@@ -8,13 +8,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from notebook_files import CHINESE, ENGLISH, NOTEBOOK_DIR, notebook_id
+from notebook_files import CHINESE, ENGLISH, notebook_id
 
-from nbtools import translation
+from nbtools import glossary, translation
+from nbtools.glossary import HAN
 from nbtools.notebook_io import normalise, read, write_atomic
 
-GLOSSARY = NOTEBOOK_DIR / "glossary.md"
-HAN = re.compile(r"[\u3400-\u9fff]")
 # Names that stay in English in Chinese prose.
 NAMES = {
     "TensorFlow", "Keras", "NumPy", "Python", "Jupyter", "JupyterLab", "SciPy",
@@ -52,28 +51,13 @@ def english_runs(text: str) -> list[str]:
     return runs
 
 
-def avoided_terms() -> dict[str, str]:
-    """Glossary words that must not appear, mapped to the term to use."""
-    avoid = {}
-    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) >= 3 and HAN.search(cells[1]) and cells[1] != "中文":
-            for word in re.split(r"[、，,]", cells[2]):
-                word = re.sub(r"（.*?）|\(.*?\)", "", word).strip()
-                if word and HAN.search(word):
-                    avoid[word] = cells[1]
-    return avoid
-
-
 # ---- the repository's Chinese edition -----------------------------------------
 
 
 def test_every_notebook_has_a_chinese_edition_in_step():
     reports = translation.run(write=False)
     assert len(reports) == len(ENGLISH) == len(CHINESE)
-    problems = [
-        f"{r.path.name}: {line}" for r in reports for line in r.problems + r.changes
-    ]
+    problems = translation.problems(reports)  # the policy `check` applies
     assert problems == [], "run `make translations`:\n" + "\n".join(problems)
 
 
@@ -102,7 +86,7 @@ def test_chinese_code_comments_are_chinese(path):
 
 @pytest.mark.parametrize("path", CHINESE, ids=[notebook_id(p) for p in CHINESE])
 def test_chinese_uses_the_glossary_terms(path):
-    avoid = avoided_terms()
+    avoid = glossary.avoided(glossary.read())
     assert "梯度磁带" in avoid, "the glossary lists words to avoid"
     for index, cell in enumerate(read(path).cells):
         if cell.cell_type != "markdown":
@@ -204,7 +188,7 @@ def test_changed_english_code_is_brought_across(tmp_path):
     assert cells[3].source == "print(3)"
     assert cells[1].source == "x = 2  # one\nprint(x)"
     needs = _needs(tmp_path)
-    assert len(needs) == 1 and "comments to translate" in needs[0]
+    assert len(needs) == 1 and "English comments changed" in needs[0]
 
 
 def test_code_differing_only_in_comments_keeps_the_chinese(tmp_path):
@@ -247,6 +231,52 @@ def test_new_removed_and_missing_notebooks_and_cells(tmp_path):
     other.unlink()
     (zh.parent / "03_orphan.ipynb").write_bytes(zh.read_bytes())
     assert any("no English notebook" in line for line in _needs(tmp_path))
+
+
+def test_check_fails_when_chinese_outputs_or_code_differ(tmp_path, monkeypatch):
+    """A Chinese notebook whose outputs (or code) were edited is out of step:
+    `check` exits 1, the same verdict the repository test gives."""
+    _, zh = _translated(tmp_path)
+    monkeypatch.setattr(translation, "NOTEBOOKS", tmp_path / "notebooks")
+    assert translation.main(["check"]) == 0
+    nb = read(zh)
+    nb.cells[1].outputs[0].text = "tampered\n"
+    write_atomic(normalise(nb), zh)
+    assert translation.main(["check"]) == 1
+    reports = translation.run(write=False, notebooks=tmp_path / "notebooks")
+    assert translation.problems(reports)
+    translation.run(write=True, notebooks=tmp_path / "notebooks")
+    assert translation.main(["check"]) == 0
+    _edit(zh, 3, "print('changed in Chinese only')")
+    assert translation.main(["check"]) == 1
+
+
+def test_a_code_edit_keeps_the_chinese_comments_that_still_match(tmp_path):
+    en, zh = _translated(tmp_path)
+    _edit(en, 1, "# set x\nx = 1  # one\ny = 2  # two\nprint(x + y)")
+    _edit(zh, 1, "# 设定 x\nx = 1  # 一\nprint(x)")
+    translation.accept(zh, ["c001"])
+    _edit(en, 1, "# set x\nx = 5  # one\ny = 2  # two\nprint(x + y)")
+    reports = translation.run(write=True, notebooks=tmp_path / "notebooks")
+    # Line 1 still matches; line 2's code changed, line 3 is new.
+    assert (
+        read(zh).cells[1].source == "# 设定 x\nx = 5  # one\ny = 2  # two\nprint(x + y)"
+    )
+    said = [line for r in reports for line in r.problems]
+    assert len(said) == 1
+    assert "kept on lines [1]" in said[0] and "lost on lines [2, 3]" in said[0]
+    needs = _needs(tmp_path)  # still stale until accepted
+    assert len(needs) == 1 and "English comments changed" in needs[0]
+    translation.accept(zh, ["c001"])
+    assert _needs(tmp_path) == []
+
+
+def test_carry_comments_matches_lines_by_their_code():
+    zh = "a = 1  # 甲\nb = 2\nc = 3  # 丙\n# 说明\nd = 4"
+    en = "a = 1  # A\nb = 20\nc = 3  # C\n# note\nd = 4\ne = 5  # E"
+    source, kept, lost = translation.carry_comments(zh, en)
+    assert source == "a = 1  # 甲\nb = 20\nc = 3  # 丙\n# 说明\nd = 4\ne = 5  # E"
+    assert (kept, lost) == ([1, 3, 4], [6])
 
 
 def test_command_line(tmp_path, capsys, monkeypatch):

@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from nbtools.layout import LANGUAGES, READMES
 from nbtools.site.builder import BuildError, build
 
 
@@ -18,10 +19,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("notebooks", type=Path, help="the notebooks folder (with zh/)")
     parser.add_argument("out", type=Path, help="output folder (replaced)")
+    for language in LANGUAGES:
+        parser.add_argument(
+            f"--readme-{language}",
+            type=Path,
+            default=READMES[language],
+            help=f"the README that heads the {language} index "
+            f"(default: {READMES[language].name} of this repository)",
+        )
     args = parser.parse_args(argv)
+    readmes = {lang: getattr(args, f"readme_{lang}") for lang in LANGUAGES}
     start = time.perf_counter()
     try:
-        pages = build(args.notebooks, args.out)
+        pages = build(args.notebooks, args.out, readmes)
     except BuildError as error:
         print(f"nbtools.site: error: {error}", file=sys.stderr)
         return 2

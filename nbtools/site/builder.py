@@ -7,9 +7,12 @@ site needs it (readers download the original, ``_sources/NN_topic.ipynb``):
 an exercise's empty cell is removed (tag ``remove-cell``), a markdown
 solution cell is wrapped in a container that :mod:`nbtools.site.solutions`
 puts behind a toggle, and the Chinese notebooks' link ``../glossary.md``
-points at the page next to them. Both editions are built at once (two Sphinx
-processes, warnings are errors) into ``site/`` and ``site/zh/``; the output
-folder is replaced only when everything succeeded.
+points at the page next to them. Everything is staged first; then both
+editions are built at once (two Sphinx processes, warnings are errors) into
+``site/`` and ``site/zh/``. The output folder is replaced only when everything
+succeeded; on any failure every Sphinx process is stopped and waited for
+before the staging folder is removed, and the error is one
+:class:`BuildError`.
 """
 
 from __future__ import annotations
@@ -20,18 +23,20 @@ import subprocess
 import sys
 import tempfile
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 
 import nbformat
 
-from nbtools import catalog
+from nbtools import catalog, glossary
+from nbtools.layout import EDITION_SUBDIR, LANGUAGES, READMES, Tag, tags
+from nbtools.layout import GLOSSARY_NAME as GLOSSARY
 from nbtools.notebook_io import read
-from nbtools.site.pages import index_markdown, search_words
+from nbtools.site.pages import index_markdown
 from toolkit.files import write_text_atomic
 from toolkit.fonts import FONT_FILE, LICENSE_FILE
 
 MARKER = ".built-by-nbtools.site"
-GLOSSARY = "glossary.md"
 SEARCH_WORDS = "search-words.txt"  # in the staging folder, next to the sources
 SPHINX_TIMEOUT = 600  # seconds for one edition
 
@@ -46,7 +51,7 @@ def _notebooks(notebooks: Path) -> dict[str, list[catalog.Lesson]]:
     if not notebooks.is_dir():
         raise BuildError(f"not a folder: {notebooks} (expected the notebooks folder)")
     try:
-        found = {lang: catalog.lessons(lang, notebooks) for lang in catalog.LANGUAGES}
+        found = {lang: catalog.lessons(lang, notebooks) for lang in LANGUAGES}
     except ValueError as error:
         raise BuildError(str(error)) from None
     if not found["en"]:
@@ -81,23 +86,37 @@ def check_output(out: Path, notebooks: Path) -> None:
 def site_copy(nb: nbformat.NotebookNode, language: str) -> nbformat.NotebookNode:
     """The notebook as the site shows it (see the module docstring)."""
     for cell in nb.cells:
-        tags = cell.metadata.get("tags", [])
-        if "exercise" in tags:
-            cell.metadata["tags"] = [*tags, "remove-cell"]
+        cell_tags = tags(cell)
+        if Tag.EXERCISE in cell_tags:
+            cell.metadata["tags"] = [*cell_tags, "remove-cell"]
         if cell.cell_type == "markdown":
-            if language == "zh":
+            if EDITION_SUBDIR[language]:  # the glossary is one folder up
                 cell.source = cell.source.replace(f"](../{GLOSSARY}", f"]({GLOSSARY}")
-            if "solution" in tags:
+            if Tag.SOLUTION in cell_tags:
                 cell.source = f"````{{container}} nb-solution\n{cell.source}\n````"
     return nb
 
 
-def _stage(language, lessons, notebooks: Path, src: Path, static: Path) -> None:
+def _collections(readmes: Mapping[str, Path]) -> dict[str, tuple[str, str]]:
+    """Each edition's title and introduction, from its README."""
+    found = {}
+    for language in LANGUAGES:
+        path = readmes.get(language)
+        if path is None or not Path(path).is_file():
+            raise BuildError(f"the {language} README is missing: {path}")
+        try:
+            found[language] = catalog.collection(path)
+        except ValueError as error:
+            raise BuildError(str(error)) from None
+    return found
+
+
+def _stage(language, lessons, collection, notebooks: Path, src: Path, static: Path):
     src.mkdir(parents=True)
     for lesson in lessons:
         nb = site_copy(read(lesson.path), language)
         nbformat.write(nb, src / lesson.name)
-    title, intro = catalog.collection(language)
+    title, intro = collection
     (src / "index.md").write_text(
         index_markdown(language, title, intro, lessons), encoding="utf-8"
     )
@@ -134,8 +153,8 @@ def _static(static: Path) -> None:
 
 def _search_words(path: Path, notebooks: Path) -> None:
     """jieba's user dictionary: the glossary's Chinese terms, as whole words."""
-    glossary = (notebooks / GLOSSARY).read_text(encoding="utf-8")
-    words = "".join(f"{word} 100000\n" for word in search_words(glossary))
+    terms = glossary.read(notebooks / GLOSSARY)
+    words = "".join(f"{word} 100000\n" for word in glossary.chinese_words(terms))
     path.write_text(words, encoding="utf-8")
 
 
@@ -166,32 +185,45 @@ def _sphinx(src: Path, out: Path, doctrees: Path) -> subprocess.Popen:
     )
 
 
-def build(notebooks: Path, out: Path) -> list[Path]:
+def build(
+    notebooks: Path, out: Path, readmes: Mapping[str, Path] = READMES
+) -> list[Path]:
     """Build the site into ``out`` (replaced only once the build succeeded).
 
-    Returns the HTML pages of the notebooks, both editions. Raises
-    :class:`BuildError` for bad input or a failed build, leaving ``out`` as
-    it was."""
+    ``readmes`` maps each language to the README whose title and introduction
+    head that edition's index page. Returns the HTML pages of the notebooks,
+    both editions. Raises :class:`BuildError` for bad input or a failed
+    build, leaving ``out`` as it was."""
     notebooks, out = Path(notebooks), Path(out)
     found = _notebooks(notebooks)
+    collections = _collections(readmes)
     check_output(out, notebooks)
     out.parent.mkdir(parents=True, exist_ok=True)
     # Absolute: Sphinx resolves relative paths in conf.py from the source folder.
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent)).resolve()
+    jobs: dict[str, subprocess.Popen] = {}
     try:
         static = staging / "static"
         _static(static)
         _search_words(staging / SEARCH_WORDS, notebooks)
-        jobs = {}
         for language, lessons in found.items():
             src = staging / f"src-{language}"
-            _stage(language, lessons, notebooks, src, static)
+            _stage(language, lessons, collections[language], notebooks, src, static)
+        for language in found:
             jobs[language] = _sphinx(
-                src, staging / f"html-{language}", staging / f"doctrees-{language}"
+                staging / f"src-{language}",
+                staging / f"html-{language}",
+                staging / f"doctrees-{language}",
             )
         failures = []
         for language, job in jobs.items():
-            _, err = job.communicate(timeout=SPHINX_TIMEOUT)
+            try:
+                _, err = job.communicate(timeout=SPHINX_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                raise BuildError(
+                    f"Sphinx took longer than {SPHINX_TIMEOUT} s for the "
+                    f"{language} edition; stopped"
+                ) from None
             if job.returncode != 0:
                 failures.append(f"{language} edition:\n{err.strip()}")
         if failures:
@@ -199,18 +231,32 @@ def build(notebooks: Path, out: Path) -> list[Path]:
         site = staging / "html-en"
         (staging / "html-zh").rename(site / "zh")
         for language, lessons in found.items():
-            sources = site / ("zh" if language == "zh" else "") / "_sources"
+            sources = site / EDITION_SUBDIR[language] / "_sources"
             for lesson in lessons:  # downloads: the notebooks as they are
                 shutil.copyfile(lesson.path, sources / lesson.name)
         site.chmod(0o755)
         write_text_atomic(site / MARKER, "This folder is replaced by `make html`.\n")
         _replace(site, out)
+    except OSError as error:
+        raise BuildError(f"could not write the site: {error}") from None
     finally:
+        _stop(jobs.values())
         shutil.rmtree(staging, ignore_errors=True)
     pages = [out / f"{Path(lesson.name).stem}.html" for lesson in found["en"]]
     return pages + [
         out / "zh" / f"{Path(lesson.name).stem}.html" for lesson in found["zh"]
     ]
+
+
+def _stop(jobs) -> None:
+    """Kill every Sphinx process still running and wait for each."""
+    for job in jobs:
+        if job.poll() is None:
+            job.kill()
+        job.wait()
+        for stream in (job.stdout, job.stderr):
+            if stream is not None:
+                stream.close()
 
 
 def _replace(site: Path, out: Path) -> None:

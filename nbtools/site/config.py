@@ -8,24 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from nbtools.strings import text
+
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
-SPHINX_LANGUAGE = {"en": "en", "zh": "zh_CN"}
-OTHER = {
-    "en": {
-        "other_language_prefix": "zh/",
-        "other_language_code": "zh-CN",
-        "other_language_label": "中文",
-        "other_language_title": "阅读中文版",
-    },
-    "zh": {
-        "other_language_prefix": "../",
-        "other_language_code": "en",
-        "other_language_label": "English",
-        "other_language_title": "Read the English edition",
-    },
-}
 
 
 def settings(language: str, title: str, static: str, search_dict: str) -> dict:
@@ -34,7 +21,7 @@ def settings(language: str, title: str, static: str, search_dict: str) -> dict:
     return {
         "project": title,
         "author": "",
-        "language": SPHINX_LANGUAGE[language],
+        "language": text(language, "site.sphinx_language"),
         "root_doc": "index",
         "extensions": [
             "myst_nb",
@@ -65,7 +52,13 @@ def settings(language: str, title: str, static: str, search_dict: str) -> dict:
         "html_copy_source": True,  # the theme's download button serves the .ipynb
         "html_last_updated_fmt": None,
         # default_mode: follow the reader's light/dark setting.
-        "html_context": {**OTHER[language], "default_mode": "auto"},
+        "html_context": {
+            "other_language_prefix": text(language, "site.other_prefix"),
+            "other_language_code": text(language, "site.other_code"),
+            "other_language_label": text(language, "site.other_label"),
+            "other_language_title": text(language, "site.other_title"),
+            "default_mode": "auto",
+        },
         "html_theme_options": {
             "home_page_in_toc": True,
             "show_navbar_depth": 1,

@@ -2,41 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from nbtools.catalog import TABLE_HEADER, Lesson
+from nbtools.catalog import Lesson
+from nbtools.strings import text as words
 
-INDEX_TEXT = {
-    "en": {
-        "glossary": "Terms in both languages: [Glossary · 术语表](glossary.md).",
-        "other": '中文版：<a href="zh/index.html" hreflang="zh-CN">求导（中文）</a>。',
-        "caption": "Notebooks",
-        "download": ".ipynb",
-        "run": (
-            "Every page shows the code with the outputs stored in the notebook. "
-            "To run and edit the code, download a notebook (.ipynb) and open it "
-            "in Jupyter inside a checkout of the project."
-        ),
-    },
-    "zh": {
-        "glossary": "英汉术语对照：[术语表 · Glossary](glossary.md)。",
-        "other": 'English edition: <a href="../index.html" hreflang="en">the English index</a>.',
-        "caption": "笔记本",
-        "download": ".ipynb",
-        "run": (
-            "每一页都展示代码以及笔记本中保存的输出。想要运行和修改代码，"
-            "请下载笔记本（.ipynb），在项目的检出目录中用 Jupyter 打开。"
-        ),
-    },
-}
+INDEX_KEYS = ("glossary", "other", "caption", "download", "run")
 
 
 def index_markdown(language: str, title: str, intro: str, lessons: list[Lesson]) -> str:
     """The index page (MyST markdown) of one edition: title, introduction,
     the table of notebooks, and the (hidden) table of contents."""
-    text = INDEX_TEXT[language]
-    rows = [TABLE_HEADER[language]]
+    text = {k: words(language, f"index.{k}") for k in INDEX_KEYS}
+    rows = [words(language, "table.header")]
     for lesson in lessons:
         name = lesson.name
         download = (
@@ -55,18 +33,3 @@ def index_markdown(language: str, title: str, intro: str, lessons: list[Lesson])
         + f"```{{toctree}}\n:hidden:\n:caption: {text['caption']}\n\n{toctree}\n```\n\n"
         + "```{toctree}\n:hidden:\n\nglossary\n```\n"
     )
-
-
-HAN_WORD = re.compile(r"[\u3400-\u9fff]{2,}")
-
-
-def search_words(glossary: str) -> list[str]:
-    """The Chinese terms of the glossary, for jieba's user dictionary: the
-    search index then holds them as words (besides character pairs)."""
-    words: set[str] = set()
-    for line in glossary.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) < 2 or not HAN_WORD.search(cells[1]):
-            continue
-        words.update(HAN_WORD.findall(cells[1]))
-    return sorted(words)

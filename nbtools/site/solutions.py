@@ -12,8 +12,9 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx.application import Sphinx
 
+from nbtools.strings import language_of_sphinx, text
+
 SOLUTION_CLASSES = {"tag_solution", "nb-solution"}
-LABELS = {"zh_CN": "参考答案", "en": "Solution"}
 
 
 class solution(nodes.General, nodes.Element):
@@ -28,7 +29,7 @@ def _is_solution(node: nodes.Node) -> bool:
 
 def wrap_solutions(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Group each run of solution cells into one :class:`solution` node."""
-    label = LABELS.get(app.config.language, LABELS["en"])
+    label = text(language_of_sphinx(app.config.language), "site.solution")
     for parent in list(doctree.findall(nodes.Element)):
         children = list(parent.children)
         if not any(_is_solution(c) for c in children):
