@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
-from jupyter_client.manager import KernelManager
+from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
 from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
@@ -29,7 +29,7 @@ from nbtools.notebook_io import normalise, read, write_atomic
 CELL_TIMEOUT = 600  # seconds one cell may run
 
 
-class _CurrentEnvKernelManager(KernelManager):
+class _CurrentEnvKernelManager(AsyncKernelManager):
     """Start the kernel of this interpreter, as ``--nbval-current-env`` does."""
 
     def __init__(self, **kwargs):
@@ -38,9 +38,13 @@ class _CurrentEnvKernelManager(KernelManager):
 
 
 class _NbvalLikeClient(NotebookClient):
-    """Run cells as nbval does: without storing them in the kernel's history."""
+    """Run cells as nbval does: without storing them in the kernel's history.
+    ``running`` is the index of the cell being executed (for error reports)."""
+
+    running: int | None = None
 
     async def async_execute_cell(self, cell, cell_index, execution_count=None, **_):
+        self.running = cell_index
         return await super().async_execute_cell(
             cell, cell_index, execution_count=execution_count, store_history=False
         )
@@ -66,7 +70,8 @@ def run(nb: nbformat.NotebookNode, cwd: Path, timeout: int = CELL_TIMEOUT) -> No
     """Execute ``nb`` in place in a fresh kernel whose working folder is ``cwd``.
 
     Raises :class:`ExecutionFailed` for the first cell that raised without a
-    ``raises-exception`` tag.
+    ``raises-exception`` tag, timed out, or during which the kernel died or
+    anything else went wrong.
     """
     client = _NbvalLikeClient(
         nb,
@@ -86,6 +91,9 @@ def run(nb: nbformat.NotebookNode, cwd: Path, timeout: int = CELL_TIMEOUT) -> No
             client.execute(stderr=devnull)
     except (CellExecutionError, CellTimeoutError) as error:
         raise ExecutionFailed(_failed_cell(nb), str(error)) from None
+    except Exception as error:  # a dead kernel, a broken message, …
+        detail = f"{type(error).__name__}: {error}".strip()
+        raise ExecutionFailed(client.running, detail) from None
 
 
 def execute(path: Path, timeout: int = CELL_TIMEOUT) -> nbformat.NotebookNode:
@@ -108,12 +116,16 @@ def _failed_cell(nb: nbformat.NotebookNode) -> int | None:
 
 
 def _run_one(path: Path, timeout: int) -> tuple[Path, float, str | None]:
+    """Execute and store one notebook; any failure becomes a message naming
+    the notebook (and the cell where one is to blame)."""
     start = time.perf_counter()
     try:
-        nb = execute(path, timeout)
-    except (ExecutionFailed, ValueError) as error:
+        write_atomic(execute(path, timeout), path)
+    except ExecutionFailed as error:
         return path, time.perf_counter() - start, str(error)
-    write_atomic(nb, path)
+    except Exception as error:  # unreadable, or invalid once executed
+        message = f"{path}: {type(error).__name__}: {error}"
+        return path, time.perf_counter() - start, message
     return path, time.perf_counter() - start, None
 
 

@@ -107,3 +107,35 @@ def test_execute_runs_like_nbval_and_failures_leave_file_untouched(tmp_path, cap
     first = good.read_bytes()
     assert execute.main([str(good)]) == 0
     assert good.read_bytes() == first, "a second run changes nothing"
+
+
+def test_a_dead_kernel_names_notebook_and_cell_and_the_run_goes_on(tmp_path, capsys):
+    dead = tmp_path / "01_dead.ipynb"
+    write_atomic(_notebook("print('ok')", "import os; os._exit(1)", "print(2)"), dead)
+    before = dead.read_bytes()
+    fine = tmp_path / "02_fine.ipynb"
+    write_atomic(_notebook("print('fine')"), fine)
+    assert execute.main([str(dead), str(fine), "--jobs", "1"]) == 1
+    out, err = capsys.readouterr()
+    assert "01_dead.ipynb: cell 2 failed" in err and "DeadKernelError" in err
+    assert dead.read_bytes() == before
+    assert "1 of 2 notebooks executed" in out
+    assert read(fine).cells[1].outputs[0].text == "fine\n"
+
+
+def test_an_output_that_cannot_be_stored_names_the_notebook(
+    tmp_path, capsys, monkeypatch
+):
+    path = tmp_path / "01_x.ipynb"
+    write_atomic(_notebook("print(1)"), path)
+    before = path.read_bytes()
+
+    def invalid(nb):
+        nb.cells[1]["outputs"] = "not a list"
+        return nb
+
+    monkeypatch.setattr(execute, "normalise", invalid)
+    assert execute.main([str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "01_x.ipynb: NotebookValidationError" in err
+    assert path.read_bytes() == before
