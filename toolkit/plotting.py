@@ -323,7 +323,7 @@ def plot_loss_surface(
         steps = np.linspace(grid.min(), grid.max(), levels)
         norm = None
     contour = ax.contour(gx, gy, grid, levels=steps, norm=norm, linewidths=1.0)
-    bar = fig.colorbar(contour, ax=ax, label="loss")
+    bar = fig.colorbar(contour, ax=ax, label="损失 (loss)")
     bar.ax.yaxis.set_major_formatter(mpl.ticker.FormatStrFormatter(_distinct(steps)))
     for name, points in (paths or {}).items():
         path = np.asarray(points, dtype=float)
