@@ -1,4 +1,4 @@
-"""Time one gradient-descent step of the chapter's linear regression, seven ways.
+"""Time one gradient-descent step of the chapter's linear regression, nine ways.
 
 The model is the chapter's: y = w·x + b, mean squared error, learning rate 0.02,
 data from ``toolkit.data.make_linear_data`` (the chapter's recipe, seeded).
@@ -11,14 +11,19 @@ For N = 1e2 … 1e7 points this times:
 * the whole 100-step loop inside one ``tf.function``;
 * the same with XLA (``jit_compile=True``);
 * the 100-step loop with XLA and an analytic gradient computed in one fused
-  pass (``xla_fused``, see :func:`fused_sums`).
+  pass over data viewed as [32, N / 32] (``xla_fused``, see :func:`fused_sums`),
+  and its two changes one at a time: the formula on the flat data
+  (``xla_formula``) and the tape's step on the [32, N / 32] view (``xla_layout``).
 
 It reports the median time per step, its ratio to the chapter's NumPy code and
-to the memory-bandwidth floor: the bytes a step must read (x and y once each,
-in the dtype the method uses) divided by a read bandwidth measured in the same
-run (``numpy.sum`` over a 256 MiB float32 array, one thread; the rate on two
-threads is recorded too, since TensorFlow and XLA use both cores). Results go to a
-table on stdout and to ``benchmarks/results/gradient_descent.json`` (git-ignored).
+to a memory-bandwidth floor: the bytes a step must read (x and y once each, in
+the dtype the method uses) divided by the fastest rate at which NumPy read an
+array of exactly that many bytes in the same run (see :func:`read_rate`: the
+best of one thread and of one thread per core, so the floor holds for code that
+uses every core, and measured at the data's own size, so data that fit in a
+cache are read at that cache's speed). A method below its floor is flagged.
+Results go to a table on stdout and to ``benchmarks/results/gradient_descent.json``
+(git-ignored).
 
 Run with ``make bench`` (``python -m benchmarks.gradient_descent``);
 ``--sizes 100 1000`` and ``--budget`` give quick runs.
@@ -40,23 +45,33 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import numpy as np
+
+from toolkit.data import make_linear_data
+from toolkit.files import write_text_atomic
 from toolkit.session import quiet_tensorflow, single_threaded_blas
 
-quiet_tensorflow()  # before TensorFlow is imported
-single_threaded_blas()  # before NumPy is imported: as in the notebooks
 
-# isort: split
-import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
+class _TensorFlow:
+    """``tf``, imported (quietly) on first use. Importing this module changes
+    nothing, so the tests can collect it without changing the environment
+    that their notebook kernels inherit."""
 
-from toolkit.data import make_linear_data  # noqa: E402
-from toolkit.files import write_text_atomic  # noqa: E402
+    def __getattr__(self, name: str):
+        quiet_tensorflow()  # before TensorFlow is imported
+        import tensorflow
+
+        globals()["tf"] = tensorflow
+        return getattr(tensorflow, name)
+
+
+tf = _TensorFlow()
 
 LR = 0.02  # the chapter's learn_ratio / lr
 STEPS = 100  # the chapter's max_iter: the compiled loops run this many steps per call
 SIZES = tuple(10**k for k in range(2, 8))
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-BANDWIDTH_BYTES = 256 * 2**20  # the array summed to measure the read bandwidth
+READ_MIN_BYTES = 2**26  # bytes read per sample of read_rate (small arrays: re-read)
 NUMPY_BLOCK = 2**16  # float32 elements per block: x, y and r blocks fit in L2
 XLA_ROWS = 32  # the fused XLA step views the data as [rows, N / rows]; see fused_sums
 
@@ -236,9 +251,27 @@ def make_tf_loop_xla(x, y, steps):
     return _make_tf_loop(x, y, steps, jit_compile=True)
 
 
-def make_xla_fused(x, y, steps):
+def make_xla_layout(x, y, steps):
+    """The tape's XLA loop on x and y viewed as [rows, N / rows] (layout alone)."""
+    variables, optimizer, X, Y = _tf_setup(x, y)
     n = len(y)
-    rows = math.gcd(n, XLA_ROWS)  # rows must divide N: the view is a free reshape
+    rows = math.gcd(n, XLA_ROWS)
+    X, Y = tf.reshape(X, [rows, -1]), tf.reshape(Y, [rows, -1])
+    loop = compiled_loop(
+        lambda: chapter_tf_step(variables, optimizer, X, Y, n), steps, jit_compile=True
+    )
+    return Runner(loop, _params(variables), steps)
+
+
+def make_xla_formula(x, y, steps):
+    """The written-out gradient on the flat data (formula alone): rows = 1."""
+    return make_xla_fused(x, y, steps, max_rows=1)
+
+
+def make_xla_fused(x, y, steps, max_rows=None):
+    n = len(y)
+    # rows must divide N: the view is a free reshape
+    rows = math.gcd(n, XLA_ROWS if max_rows is None else max_rows)
     w, b = tf.Variable(0.0), tf.Variable(0.0)
     X = tf.reshape(tf.constant(x, tf.float32), [rows, -1])
     Y = tf.reshape(tf.constant(y, tf.float32), [rows, -1])
@@ -259,26 +292,107 @@ METHODS: tuple[Method, ...] = (
     Method("tf_function", "TF tf.function step", "float32", make_tf_function),
     Method("tf_loop", "TF 100-step loop, graph", "float32", make_tf_loop),
     Method("tf_loop_xla", "TF 100-step loop, XLA", "float32", make_tf_loop_xla),
+    Method("xla_formula", "XLA loop, formula only", "float32", make_xla_formula),
+    Method("xla_layout", "XLA loop, [32, N/32] only", "float32", make_xla_layout),
     Method("xla_fused", "XLA loop, fused gradient", "float32", make_xla_fused),
 )
 BASELINE = "numpy_chapter"
-COMPILED = ("tf_function", "tf_loop", "tf_loop_xla", "xla_fused")
+COMPILED = (
+    "tf_function",
+    "tf_loop",
+    "tf_loop_xla",
+    "xla_formula",
+    "xla_layout",
+    "xla_fused",
+)
 LOOPS = ("tf_loop", "tf_loop_xla", "xla_fused")
 
 
 # --- Measuring -------------------------------------------------------------------
-def read_bandwidth(threads=1, nbytes=BANDWIDTH_BYTES, repeats=7):
-    """Median bytes/s of ``numpy.sum`` over a float32 array, split over threads."""
-    data = np.ones(nbytes // 4, dtype=np.float32)
-    parts = np.array_split(data, threads)
-    with ThreadPoolExecutor(threads) as pool:
-        list(pool.map(np.sum, parts))  # warm-up: page in, start the threads
+def read_rate(nbytes, threads=1, repeats=7, min_bytes=READ_MIN_BYTES):
+    """Fastest bytes/s (best of ``repeats``) at which ``threads`` threads read
+    a float32 array of ``nbytes`` bytes, each thread its own slice.
+
+    Each thread takes ``numpy.max`` of its slice (a vectorised read that
+    releases the GIL; ``numpy.sum`` is slower than memory, it cannot keep up
+    with the caches). A small array is read ``reps`` times in one call, through
+    a view whose first axis has stride 0, so the rate is not that of Python
+    calls; the array stays in whatever cache holds it, as a step's data do
+    when a step is repeated. The best sample is used: interference from other
+    programs only ever makes a sample slower.
+    """
+    data = np.ones(max(1, nbytes // 4), dtype=np.float32)
+    reps = max(1, math.ceil(min_bytes / data.nbytes))
+    views = [
+        np.lib.stride_tricks.as_strided(
+            part, (reps, len(part)), (0, part.strides[0]), writeable=False
+        )
+        for part in np.array_split(data, threads)
+        if len(part)
+    ]
+
+    def read(view):
+        return view.max(axis=1)
+
+    with ThreadPoolExecutor(len(views)) as pool:
+        list(pool.map(read, views))  # warm-up: start the threads, fill the caches
         samples = []
         for _ in range(repeats):
             start = time.perf_counter()
-            list(pool.map(np.sum, parts))
-            samples.append(data.nbytes / (time.perf_counter() - start))
-    return statistics.median(samples), samples
+            list(pool.map(read, views))
+            samples.append(reps * data.nbytes / (time.perf_counter() - start))
+    return max(samples), samples
+
+
+def cache_sizes():
+    """{"L1d": bytes, "L2": …, "L3": …} of CPU 0, from Linux sysfs ({} elsewhere)."""
+    sizes = {}
+    units = {"K": 2**10, "M": 2**20, "G": 2**30}
+    for index in sorted(Path("/sys/devices/system/cpu/cpu0/cache").glob("index*")):
+        try:
+            kind = (index / "type").read_text().strip()
+            level = (index / "level").read_text().strip()
+            text = (index / "size").read_text().strip()
+        except OSError:
+            continue
+        if kind == "Instruction" or not text:
+            continue
+        size = int(text[:-1]) * units[text[-1]] if text[-1] in units else int(text)
+        sizes[f"L{level}{'d' if kind == 'Data' else ''}"] = size
+    return sizes
+
+
+def fits_in(nbytes, caches):
+    """The smallest cache that holds ``nbytes`` ("memory" if none does)."""
+    for name, size in sorted(caches.items(), key=lambda item: item[1]):
+        if nbytes <= size:
+            return name
+    return "memory"
+
+
+def measure_floors(sizes, dtypes, cores, log=None):
+    """{bytes: record} of the read rate for x and y of every size and dtype:
+    the best of one thread and of ``cores`` threads."""
+    caches = cache_sizes()
+    floors = {}
+    for n in sizes:
+        for dtype in dtypes:
+            nbytes = 2 * n * np.dtype(dtype).itemsize
+            if nbytes in floors:
+                continue
+            one, one_samples = read_rate(nbytes, threads=1)
+            every, every_samples = read_rate(nbytes, threads=cores)
+            floors[nbytes] = {
+                "bytes": nbytes,
+                "fits_in": fits_in(nbytes, caches),
+                "one_thread_bytes_per_s": one,
+                "one_thread_samples": one_samples,
+                "threads": cores,
+                "all_threads_bytes_per_s": every,
+                "all_threads_samples": every_samples,
+                "bytes_per_s": max(one, every),
+            }
+    return floors
 
 
 def time_runner(runner, budget, min_samples=3, max_samples=25, min_sample_time=2e-3):
@@ -303,7 +417,7 @@ def time_runner(runner, budget, min_samples=3, max_samples=25, min_sample_time=2
     return per_step
 
 
-def bench_size(n, bandwidth, budget, methods=METHODS):
+def bench_size(n, floors, budget, methods=METHODS):
     """Time every method at N = n; returns one result dict per method."""
     x, y = make_linear_data(n)
     rows = []
@@ -311,7 +425,8 @@ def bench_size(n, bandwidth, budget, methods=METHODS):
         runner = method.make(x, y, STEPS)
         samples = time_runner(runner, budget)
         median = statistics.median(samples)
-        floor = 2 * n * np.dtype(method.dtype).itemsize / bandwidth
+        nbytes = 2 * n * np.dtype(method.dtype).itemsize
+        floor = nbytes / floors[nbytes]["bytes_per_s"]
         rows.append(
             {
                 "method": method.key,
@@ -322,6 +437,7 @@ def bench_size(n, bandwidth, budget, methods=METHODS):
                 "samples_s": samples,
                 "median_s": median,
                 "floor_s": floor,
+                "data_fits_in": floors[nbytes]["fits_in"],
                 "vs_floor": median / floor,
             }
         )
@@ -399,6 +515,14 @@ def _ratio(value):
     return f"{value:,.0f}x" if value >= 100 else f"{value:.3g}x"
 
 
+def _bytes(nbytes):
+    """800 -> "800 B", 8000000 -> "7.6 MiB"."""
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if nbytes >= scale:
+            return f"{nbytes / scale:.3g} {unit}"
+    return f"{nbytes} B"
+
+
 def _duration(seconds):
     for unit, scale in (("s", 1), ("ms", 1e-3), ("µs", 1e-6)):
         if seconds >= scale:
@@ -408,18 +532,26 @@ def _duration(seconds):
 
 def format_table(report):
     """The report as text: one block per N, then the headline ratios."""
-    bw = report["bandwidth"]
+    machine = report["machine"]
+    caches = ", ".join(f"{k} {_bytes(v)}" for k, v in report["caches"].items())
     lines = [
-        f"{report['machine']['cpu']}, {report['machine']['cores']} cores; "
-        f"Python {report['machine']['python']}, NumPy {report['machine']['numpy']}, "
-        f"TensorFlow {report['machine']['tensorflow']}",
-        f"read bandwidth (numpy.sum over 256 MiB float32, median of "
-        f"{len(bw['samples_bytes_per_s'])}): {bw['bytes_per_s'] / 1e9:.1f} GB/s on one "
-        f"thread (used for the floor), {bw['two_threads_bytes_per_s'] / 1e9:.1f} GB/s "
-        "on two",
-        "times are medians per gradient-descent step; "
-        "floor = bytes of x and y / read bandwidth",
+        f"{machine['cpu']}, {machine['cores']} cores ({caches or 'caches unknown'}); "
+        f"Python {machine['python']}, NumPy {machine['numpy']}, "
+        f"TensorFlow {machine['tensorflow']}; load average at the end "
+        + " ".join(f"{x:.2f}" for x in machine["load_average"] or []),
+        "times are medians per gradient-descent step; floor = bytes of x and y / "
+        "the fastest rate NumPy read that many bytes (best of 1 and "
+        f"{machine['cores']} threads)",
+        "",
+        f"  {'x and y':>9}  {'held in':>7}  {'1 thread':>10}  "
+        f"{str(machine['cores']) + ' threads':>10}",
     ]
+    for f in report["floors"]:
+        lines.append(
+            f"  {_bytes(f['bytes']):>9}  {f['fits_in']:>7}  "
+            f"{f['one_thread_bytes_per_s'] / 1e9:>5.1f} GB/s  "
+            f"{f['all_threads_bytes_per_s'] / 1e9:>5.1f} GB/s"
+        )
     width = max(len(m.label) for m in METHODS)
     for n in sorted({r["n"] for r in report["results"]}):
         rows = [r for r in report["results"] if r["n"] == n]
@@ -433,6 +565,7 @@ def format_table(report):
                 f"  {r['label']:<{width}}  {_duration(r['median_s']):>10}  "
                 f"{_ratio(r['vs_numpy']):>9}  {_ratio(r['vs_floor']):>9}  "
                 f"{len(r['samples_s'])}"
+                + ("  BELOW THE FLOOR" if r["vs_floor"] < 1 else "")
             )
     if report["headline"]:
         lines += ["", "Headline ratios (this run):"]
@@ -453,23 +586,20 @@ def run(sizes=SIZES, budget=0.6, methods=METHODS, log=print):
     """Measure everything; returns the report (a JSON-ready dict)."""
     started = dt.datetime.now().isoformat(timespec="seconds")
     clock = time.perf_counter()
-    bandwidth, samples = read_bandwidth()
-    bandwidth_2, samples_2 = read_bandwidth(threads=2)  # for reference only
+    cores = os.cpu_count() or 1
+    log("read rates …", file=sys.stderr, flush=True)
+    floors = measure_floors(sizes, sorted({m.dtype for m in methods}), cores)
     results = []
     for n in sizes:
         log(f"N = {_n(n)} …", file=sys.stderr, flush=True)
-        results += bench_size(n, bandwidth, budget, methods)
+        results += bench_size(n, floors, budget, methods)
     return {
         "started": started,
         "wall_time_s": time.perf_counter() - clock,
         "machine": machine_info(),
         "settings": {"lr": LR, "steps_per_loop": STEPS, "budget_s": budget},
-        "bandwidth": {
-            "bytes_per_s": bandwidth,
-            "samples_bytes_per_s": samples,
-            "two_threads_bytes_per_s": bandwidth_2,
-            "two_threads_samples_bytes_per_s": samples_2,
-        },
+        "caches": cache_sizes(),
+        "floors": [floors[k] for k in sorted(floors)],
         "methods": [
             {k: v for k, v in asdict(m).items() if k != "make"} for m in methods
         ],
@@ -486,6 +616,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if any(n < 1 for n in args.sizes):
         parser.error("--sizes must be positive integers")
+    single_threaded_blas()  # NumPy's BLAS as in the notebooks
     report = run(args.sizes, args.budget)
     print(format_table(report))
     path = write_json(report, args.out)

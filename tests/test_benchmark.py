@@ -49,15 +49,24 @@ def test_main_prints_the_table_and_writes_json(tmp_path, capsys):
     assert "N = 1e2" in out and "Headline ratios (this run):" in out
 
     report = json.loads((tmp_path / "gradient_descent.json").read_text())
-    assert {"machine", "bandwidth", "results", "headline"} <= set(report)
+    assert {"machine", "caches", "floors", "results", "headline"} <= set(report)
     assert report["machine"]["cores"] >= 1 and report["machine"]["tensorflow"]
-    assert report["bandwidth"]["bytes_per_s"] > 0
+    # one floor per data size: x and y of N = 100 in float32 and in float64
+    assert [f["bytes"] for f in report["floors"]] == [800, 1600]
+    for f in report["floors"]:
+        assert f["bytes_per_s"] == max(
+            f["one_thread_bytes_per_s"], f["all_threads_bytes_per_s"]
+        )
+        assert f["bytes_per_s"] > 0
     rows = {r["method"]: r for r in report["results"]}
     assert set(rows) == {m.key for m in bench.METHODS}
     assert rows["numpy_chapter"]["vs_numpy"] == 1.0
     for row in rows.values():
         assert row["n"] == 100 and len(row["samples_s"]) >= 3
         assert row["median_s"] > 0 and row["vs_floor"] > 0
+        nbytes = 2 * 100 * np.dtype(row["dtype"]).itemsize
+        rate = next(f["bytes_per_s"] for f in report["floors"] if f["bytes"] == nbytes)
+        assert row["floor_s"] == pytest.approx(nbytes / rate)
     assert [h["method"] for h in report["headline"]] == list(bench.LOOPS)
 
 
@@ -77,3 +86,19 @@ def test_headline_ratios_use_the_fastest_compiled_method():
     assert vs_floor["ratio"] == pytest.approx(1.4)
     assert vs_numpy["ratio"] == pytest.approx(0.7e-3 / 8e-3)
     assert "target" not in vs_floor and "met" not in vs_floor
+
+
+def test_read_rate_reads_every_slice_and_small_arrays_repeatedly():
+    # 10 floats on 3 threads: slices of 4, 3 and 3; re-read until 4 KiB were read
+    best, samples = bench.read_rate(40, threads=3, repeats=2, min_bytes=4096)
+    assert len(samples) == 2 and best == max(samples) > 0
+
+
+def test_cache_sizes_and_where_data_fit():
+    caches = {"L1d": 32 * 2**10, "L2": 2**20, "L3": 32 * 2**20}
+    assert bench.fits_in(800, caches) == "L1d"
+    assert bench.fits_in(8 * 10**6, caches) == "L3"
+    assert bench.fits_in(8 * 10**7, caches) == "memory"
+    assert bench.fits_in(1, {}) == "memory"
+    for name, value in bench.cache_sizes().items():  # this machine's, if Linux
+        assert name in {"L1d", "L2", "L3", "L4"} and value > 0
