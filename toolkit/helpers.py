@@ -9,6 +9,7 @@ from toolkit.data import (
     write_linear_data,
 )
 from toolkit.env import banner, env
+from toolkit.pitfalls import expect_error
 from toolkit.plotting import (
     COLORS,
     plot_fit,
@@ -25,6 +26,7 @@ __all__ = [
     "TRUE_W",
     "banner",
     "env",
+    "expect_error",
     "load_linear_data",
     "make_linear_data",
     "plot_fit",
