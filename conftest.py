@@ -2,6 +2,9 @@
 session started with, every notebook runs twice in one kernel, and a summary
 of what nbval checked.
 
+nbval compares text outputs; figures (PNG) are compared here, within a
+tolerance (nbtools/figures.py).
+
 A notebook kernel inherits this process's ``os.environ``. If collecting a
 test module (or running a test) set TensorFlow's or BLAS's variables, a
 notebook that forgot ``from toolkit import H`` would still pass. So the
@@ -23,9 +26,10 @@ from __future__ import annotations
 import os
 
 import pytest
-from nbval.plugin import IPyNbFile
+from nbval.plugin import IPyNbCell, IPyNbFile
 
 from nbtools.execute import CELL_TIMEOUT
+from nbtools.figures import stale_figures
 from nbtools.layout import Tag, edition_of, tags
 
 RUN_AGAIN = "Run All again"
@@ -105,6 +109,26 @@ class RunAllAgain(pytest.Item):
 
     def reportinfo(self):
         return self.path, None, f"{self.path.name}::{RUN_AGAIN}"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """After nbval compared a cell's text outputs, compare its figures
+    (nbval skips PNGs): a figure that no longer matches what the cell draws
+    now is stale (see nbtools/figures.py for the tolerance)."""
+    result = yield
+    if (
+        isinstance(item, IPyNbCell)
+        and item.test_outputs is not None
+        and Tag.IGNORE_OUTPUT not in tags(item.cell)
+    ):
+        stale = stale_figures(item.cell.outputs, item.test_outputs)
+        if stale:
+            pytest.fail(
+                "stored figure out of date (run `make execute`): " + "; ".join(stale),
+                pytrace=False,
+            )
+    return result
 
 
 def _reply(kernel, msg_id: str) -> dict:
