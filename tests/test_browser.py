@@ -106,10 +106,13 @@ def test_navigation_by_clicking(chromium, browser_site):
 
 @pytest.fixture
 def server(browser_site):
-    handler = functools.partial(
-        http.server.SimpleHTTPRequestHandler, directory=str(browser_site)
-    )
-    handler.log_message = lambda *args: None
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        requests: list[str] = []
+
+        def log_message(self, format, *args):  # noqa: A002 (the base's name)
+            Quiet.requests.append(self.path)  # recorded, not printed
+
+    handler = functools.partial(Quiet, directory=str(browser_site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -137,7 +140,14 @@ def test_the_site_works_from_a_web_server(chromium, server):
         page.goto(f"{server}/zh/search.html?q=" + quote("持久化"), wait_until="load")
         results = _results(page)
         assert any(r.endswith("/zh/04_persistent_tape.html") for r in results)
-        page.wait_for_timeout(500)  # snippets are fetched from the server
+        # Each result's snippet is fetched from the server: wait until every
+        # result shows one, then until no request is left.
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('#search-results ul.search li')]"
+            ".every((li) => li.querySelector('p.context'))",
+            timeout=20_000,
+        )
+        page.wait_for_load_state("networkidle")
         assert errors == []
     finally:
         page.close()

@@ -3,7 +3,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from toolkit import data
+from nbtools.make_data import write_linear_data
+from toolkit import data, files
 from toolkit import helpers as H  # the namespace, without the session set-up
 
 
@@ -39,7 +40,7 @@ def test_generator_parameters():
 
 
 def test_write_round_trips_and_loads_another_file(tmp_path):
-    path = H.write_linear_data(tmp_path / "small.csv", n=7, seed=3)
+    path = write_linear_data(tmp_path / "small.csv", n=7, seed=3)
     x, y = H.load_linear_data(path)
     x0, y0 = H.make_linear_data(7, seed=3)
     np.testing.assert_array_equal(x, x0)
@@ -51,14 +52,14 @@ def test_write_failure_keeps_the_old_file(tmp_path, monkeypatch):
     path = tmp_path / "keep.csv"
     path.write_text("x,y\n1,2\n")
     with pytest.raises(ValueError):
-        H.write_linear_data(path, n=-1)
+        write_linear_data(path, n=-1)
 
     def fail(*args):
         raise OSError("disk full")
 
-    monkeypatch.setattr(data.os, "replace", fail)
+    monkeypatch.setattr(files.os, "replace", fail)
     with pytest.raises(OSError, match="disk full"):
-        H.write_linear_data(path)
+        write_linear_data(path)
     assert path.read_text() == "x,y\n1,2\n"
     assert [p.name for p in tmp_path.iterdir()] == ["keep.csv"]
 
@@ -97,3 +98,21 @@ def test_extra_columns_and_blank_lines_are_fine(tmp_path):
     x, y = H.load_linear_data(path)
     np.testing.assert_array_equal(x, [1.0, 2.0])
     np.testing.assert_array_equal(y, [2.5, 4.5])
+
+
+def test_the_shipped_file_is_written_only_when_asked(monkeypatch, tmp_path):
+    shipped = tmp_path / "shipped.csv"
+    shipped.write_text("x,y\n1,2\n")
+    monkeypatch.setattr("nbtools.make_data.DATA_FILE", shipped)
+    with pytest.raises(ValueError, match="is the shipped data set"):
+        write_linear_data(shipped)
+    assert shipped.read_text() == "x,y\n1,2\n"
+    write_linear_data(shipped, replace_shipped=True)
+    assert shipped.read_text() == data.format_csv(*data.make_linear_data())
+
+
+def test_the_toolkit_carries_only_what_notebooks_run():
+    # The generators are maintainers' tools (nbtools), not part of the package.
+    folder = Path(data.__file__).parent
+    assert not list(folder.glob("make_*.py"))
+    assert data.DATA_FILE.parent == folder / "assets"

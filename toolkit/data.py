@@ -1,8 +1,9 @@
 """The chapter's linear-regression data: made once from a fixed seed, shipped
-as ``data/linear_regression.csv`` so every run and every reader sees the same
-numbers, and loaded from any working directory.
+with the toolkit (``toolkit/assets/linear_regression.csv``, also inside its
+wheel) so every run and every reader sees the same numbers, and loaded from
+any working directory.
 
-Regenerate the file with ``python -m toolkit.make_data``.
+The maintainers regenerate the file with ``python -m nbtools.make_data``.
 """
 
 from __future__ import annotations
@@ -13,14 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
-from toolkit.files import write_text_atomic
-
 SEED = 20210621  # the source chapter's build date, 2021.06.21
 TRUE_W = 1.477
 TRUE_B = 0.089
 NOISE_STD = 1.5
 N_POINTS = 100
-DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "linear_regression.csv"
+DATA_FILE = Path(__file__).resolve().parent / "assets" / "linear_regression.csv"
 
 
 def make_linear_data(
@@ -55,12 +54,6 @@ def format_csv(x: np.ndarray, y: np.ndarray) -> str:
         )
     rows = [f"{float(a)!r},{float(b)!r}" for a, b in zip(x, y, strict=True)]
     return "x,y\n" + "\n".join(rows) + "\n"
-
-
-def write_linear_data(path: str | os.PathLike = DATA_FILE, **kwargs) -> Path:
-    """Generate the data set (``kwargs`` as for :func:`make_linear_data`) and
-    write it to ``path`` atomically: the old file survives any failure."""
-    return write_text_atomic(path, format_csv(*make_linear_data(**kwargs)))
 
 
 def load_linear_data(

@@ -2,7 +2,7 @@
 
 The source chapter sets ``rcParams['font.family'] = "SIMHEI"``, which only
 works where SimHei is installed. Instead the toolkit ships a subset of Noto
-Sans SC (``assets/``, made by ``python -m toolkit.make_font``) and registers
+Sans SC (``assets/``, made by ``python -m nbtools.make_font``) and registers
 that file with matplotlib itself, so figures draw the same glyphs on every
 machine whatever fonts are installed and whatever matplotlib has cached.
 """
@@ -27,7 +27,7 @@ def register_font() -> str:
     if not FONT_FILE.is_file():
         raise FileNotFoundError(
             f"the toolkit's Chinese font is missing: {FONT_FILE}; "
-            "restore it from the repository or run `python -m toolkit.make_font`"
+            "restore it from the repository or run `python -m nbtools.make_font`"
         )
     known = {Path(entry.fname) for entry in font_manager.fontManager.ttflist}
     if FONT_FILE not in known:

@@ -6,7 +6,6 @@ from toolkit.data import (
     TRUE_W,
     load_linear_data,
     make_linear_data,
-    write_linear_data,
 )
 from toolkit.env import banner, env
 from toolkit.pitfalls import expect_error
@@ -34,5 +33,4 @@ __all__ = [
     "plot_loss_surface",
     "plot_losses",
     "plot_tangent",
-    "write_linear_data",
 ]

@@ -1,4 +1,4 @@
-"""Regenerate the bundled Chinese font: ``python -m toolkit.make_font``.
+"""Regenerate the bundled Chinese font: ``python -m nbtools.make_font``.
 
 Downloads the npm package below with ``npm pack`` (the npm registry is the
 only network source needed), cuts its Regular face down to the characters of
