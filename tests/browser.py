@@ -113,6 +113,53 @@ def platform_fonts(page, selector: str) -> dict[str, int]:
     return {f["familyName"]: f["glyphCount"] for f in fonts["fonts"]}
 
 
+HAN_ELEMENTS_JS = """() => {
+  // Number every rendered element, HTML or SVG (MathJax draws formulas as
+  // SVG), whose own text has Chinese characters; return [number, text].
+  // Closed solutions are opened first: their text is checked too.
+  document.querySelectorAll("details").forEach((d) => { d.open = true; });
+  const own = (e) => [...e.childNodes].filter((n) => n.nodeType === 3).map((n) => n.data).join("");
+  const found = [];
+  for (const e of document.querySelectorAll("body *")) {
+    const text = own(e);
+    if (!/[\\u3400-\\u9fff]/.test(text) || !e.getClientRects().length) continue;
+    if (e.closest("mjx-assistive-mml")) continue;  // MathML for screen readers, not drawn
+    e.setAttribute("data-test-han-i", String(found.length));
+    found.push([found.length, text]);
+  }
+  return found;
+}"""
+
+
+def chinese_not_drawn_with_the_font(page) -> list[str]:
+    """Every piece of Chinese text on the page, formulas and code included,
+    whose characters Chromium did not all draw with the site's font (which
+    has them all): ``text (fonts used)``."""
+    cdp = page.context.new_cdp_session(page)
+    wrong = []
+    try:
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+        found = page.evaluate(HAN_ELEMENTS_JS)
+        # Text just shown (opened solutions) is laid out and its fonts loaded
+        # by the next frames.
+        page.evaluate(
+            "() => new Promise((done) => requestAnimationFrame(() =>"
+            " requestAnimationFrame(() => document.fonts.ready.then(done))))"
+        )
+        for number, text in found:
+            selector = f'[data-test-han-i="{number}"]'
+            node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})
+            fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})
+            used = {f["familyName"]: f["glyphCount"] for f in fonts["fonts"]}
+            if used.get(FONT_FAMILY, 0) < len(HAN_RE.findall(text)):
+                wrong.append(f"{text.strip()[:40]!r} ({used})")
+    finally:
+        cdp.detach()
+    return wrong
+
+
 VISIBLE_TEXT_JS = """() => {
   // Text a reader sees outside code, preformatted output and typeset math.
   const skip = "pre, code, script, style, mjx-container";
@@ -195,6 +242,9 @@ def check_page(chromium, site: Path, name: str) -> None:
             assert drawn >= len(HAN_RE.findall(text)), (
                 f"{name}: Chinese not drawn with the site's font ({fonts})"
             )
+
+        wrong = chinese_not_drawn_with_the_font(page)
+        assert wrong == [], f"{name}: Chinese drawn without the site's font: {wrong[:3]}"
 
         switch = page.locator("a.lang-switch")
         assert switch.count() == 1, f"{name}: language switch"

@@ -69,10 +69,12 @@ def settings(language: str, title: str, static: str, search_dict: str) -> dict:
         },
         # MathJax 3 from the site itself (copied from django-static-mathjax):
         # SVG output needs no web fonts; an unknown macro is a visible error.
+        # Text inside formulas (\text{…}) is drawn in the page's font, which
+        # has the Chinese characters that MathJax's own fonts lack.
         "mathjax_path": "mathjax/tex-svg-full.js",
         "mathjax3_config": {
             "tex": {"tags": "ams", "packages": {"[-]": ["noundefined"]}},
-            "svg": {"fontCache": "global"},
+            "svg": {"fontCache": "global", "mtextInheritFont": True},
         },
         "html_search_language": "zh" if language == "zh" else "en",
         "html_search_options": {"dict": search_dict} if language == "zh" else {},
