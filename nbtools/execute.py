@@ -23,7 +23,6 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
 from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
 
-from nbtools.layout import Tag, tags
 from nbtools.notebook_io import normalise, read, write_atomic
 
 CELL_TIMEOUT = 600  # seconds one cell may run
@@ -51,7 +50,7 @@ class _NbvalLikeClient(NotebookClient):
 
 
 class ExecutionFailed(RuntimeError):
-    """A cell raised (and was not tagged ``raises-exception``) or timed out.
+    """A cell raised or timed out.
 
     ``cell_index`` is the 0-based index among all cells (``None`` if unknown),
     ``path`` the notebook's file when known, ``detail`` the kernel's report.
@@ -69,8 +68,7 @@ class ExecutionFailed(RuntimeError):
 def run(nb: nbformat.NotebookNode, cwd: Path, timeout: int = CELL_TIMEOUT) -> None:
     """Execute ``nb`` in place in a fresh kernel whose working folder is ``cwd``.
 
-    Raises :class:`ExecutionFailed` for the first cell that raised without a
-    ``raises-exception`` tag, timed out, or during which the kernel died or
+    Raises :class:`ExecutionFailed` for the first cell that raised, timed out, or during which the kernel died or
     anything else went wrong.
     """
     client = _NbvalLikeClient(
@@ -109,7 +107,7 @@ def execute(path: Path, timeout: int = CELL_TIMEOUT) -> nbformat.NotebookNode:
 def _failed_cell(nb: nbformat.NotebookNode) -> int | None:
     """Index (0-based, all cells counted) of the cell that stored an error."""
     for index, cell in enumerate(nb.cells):
-        if cell.cell_type == "code" and Tag.RAISES not in tags(cell):
+        if cell.cell_type == "code":
             if any(out.output_type == "error" for out in cell.outputs):
                 return index
     return None

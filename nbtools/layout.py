@@ -28,11 +28,10 @@ class Tag:
     """The cell tags the collection uses; no other tag is allowed."""
 
     IGNORE_OUTPUT = "nbval-ignore-output"  # output varies: run, not compared
-    RAISES = "raises-exception"  # a pitfall shown on purpose: the cell raises
     WARNING = "warning-expected"  # shows a warning on purpose (stderr allowed)
     EXERCISE = "exercise"  # the learner's empty cell after an exercise
     SOLUTION = "solution"  # a worked solution, collapsed
-    ALL = frozenset({IGNORE_OUTPUT, RAISES, WARNING, EXERCISE, SOLUTION})
+    ALL = frozenset({IGNORE_OUTPUT, WARNING, EXERCISE, SOLUTION})
 
 
 def tags(cell: nbformat.NotebookNode) -> list[str]:

@@ -26,6 +26,7 @@ def test_where_names_the_innermost_frame(capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "RuntimeError: deep"
     assert out[1].startswith("  raised in inner (test_pitfalls.py, line ")
+    assert out[2] == '    raise RuntimeError("deep")'
 
 
 def test_no_error_fails_loudly():

@@ -18,7 +18,7 @@ def expect_error(
     the last line of its traceback reads (``TypeError: …``).
 
     ``match`` is a regular expression the message must contain; ``where``
-    also prints the innermost frame the error came from. If the block raises
+    also prints the innermost frame the error came from, with its line. If the block raises
     nothing, or an error of another type, or one whose message does not
     match, that is a failure of the lesson: it raises, so the check fails.
     """
@@ -42,8 +42,11 @@ def expect_error(
         if where:
             frame = traceback.extract_tb(error.__traceback__)[-1]
             print(
-                f"  raised in {frame.name} ({_short(frame.filename)}, line {frame.lineno})"
+                f"  raised in {frame.name} "
+                f"({_short(frame.filename)}, line {frame.lineno}):"
             )
+            if frame.line:
+                print(f"    {frame.line}")
     else:
         raise AssertionError(f"expected {names}, but the code ran without error")
 
