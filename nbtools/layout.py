@@ -24,6 +24,21 @@ EDITION_SUBDIR = {"en": "", "zh": "zh"}
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 
 
+# How every notebook's first code cell begins: the chapter's own import, and
+# a clear message where the toolkit is missing (a notebook downloaded from the
+# site, before its wheel is installed).
+FIRST_CELL_PRELUDE = """try:
+    from toolkit import H  # first: silences TensorFlow's C++ logs, sets the plot style
+except ModuleNotFoundError as error:  # a downloaded notebook, toolkit not installed
+    if error.name != "toolkit":
+        raise
+    raise ModuleNotFoundError(
+        "this notebook needs its toolkit: download the wheel from the site's "
+        'index page, then pip install "tf_autodiff_notebooks-*.whl[notebooks]"'
+    ) from None
+"""
+
+
 class Tag:
     """The cell tags the collection uses; no other tag is allowed."""
 
