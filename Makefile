@@ -14,7 +14,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PIP    := $(BIN)/python -m pip --quiet --disable-pip-version-check
 
-.PHONY: html test execute translations readme lab bench clean matrix
+.PHONY: html test execute translations readme lab bench clean matrix wheel
 
 # One line of Python that any interpreter runs (2.7, 3.6, ...): no venv needed.
 VERSION_OF := -c 'import platform; print(platform.python_version())'
@@ -74,8 +74,13 @@ endif
 
 FORCE:
 
+# The site also serves the toolkit's wheel, built from this checkout.
 html: $(STAMP)
 	$(BIN)/python -m nbtools.site notebooks site
+
+# The toolkit's wheel alone, into dist/ (what the site serves).
+wheel: $(STAMP)
+	$(BIN)/python -m nbtools.wheel dist
 
 test: $(STAMP)
 	$(BIN)/ruff check toolkit tests nbtools benchmarks notebooks
@@ -127,4 +132,4 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks
 
 clean:
-	rm -rf site screenshots benchmarks/results
+	rm -rf site dist screenshots benchmarks/results

@@ -15,10 +15,14 @@ nbval executes a notebook's code cells in one kernel and compares their
 outputs with the stored ones. After its last cell, the item added here runs
 every code cell again in that same kernel, as a learner pressing Run All a
 second time: no cell may fail the second time (pitfalls print their error
-with ``H.expect_error``, which fails when the error does not come). Reusing nbval's kernel saves a kernel
-start and a full run per notebook. The Chinese edition is not run a second
-time: its code is the English code token for token (tests/test_translation.py
-checks it), so its second run would repeat the English one.
+with ``H.expect_error``, which fails when the error does not come). Reusing
+nbval's kernel saves a kernel start and a full run per notebook.
+
+nbval executes the English edition only. A Chinese notebook's code is the
+English code token for token and its outputs are the English outputs
+(tests/test_translation.py fails on any difference, outputs and figures
+included), so executing it would repeat the English run; the hygiene and
+site tests still read every Chinese notebook.
 """
 
 from __future__ import annotations
@@ -124,6 +128,13 @@ def pytest_runtest_call(item):
     return result
 
 
+def pytest_ignore_collect(collection_path, config):
+    """nbval collects the English notebooks only (see the module docstring)."""
+    if collection_path.suffix == ".ipynb" and edition_of(collection_path) == "zh":
+        return True
+    return None
+
+
 def _reply(kernel, msg_id: str) -> dict:
     """The kernel's execute_reply to ``msg_id``."""
     while True:
@@ -157,7 +168,7 @@ def pytest_collection_modifyitems(session, config, items):
         result.append(item)
         parent = item.parent
         last = index + 1 == len(items) or items[index + 1].parent is not parent
-        if isinstance(parent, IPyNbFile) and last and edition_of(parent.path) == "en":
+        if isinstance(parent, IPyNbFile) and last:
             result.append(RunAllAgain.from_parent(parent, name=RUN_AGAIN))
     items[:] = result
 

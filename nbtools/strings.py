@@ -29,8 +29,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "index.download": ".ipynb",
         "index.run": (
             "Every page shows the code with the outputs stored in the notebook. "
-            "To run and edit the code, download a notebook (.ipynb) and open it "
-            "in Jupyter inside a checkout of the project."
+            "To run and edit a notebook on your own machine, download it (.ipynb) "
+            'and the <a href="{wheel_href}" download>toolkit ({wheel})</a> that '
+            "every notebook imports, with its data set and font, then install "
+            "the toolkit and the pinned packages with one line: `pip install "
+            '"{wheel}[notebooks]"`. In a checkout of the project, `make lab` '
+            "does all of this."
+        ),
+        "page.run": (
+            "*To run this notebook on your own machine:* download it (the "
+            "download button above) and the "
+            '<a href="{wheel_href}" download>toolkit ({wheel})</a>, then '
+            '`pip install "{wheel}[notebooks]"` installs what it needs.'
         ),
         # The site (nbtools.site).
         "site.solution": "Solution",
@@ -56,8 +66,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "index.caption": "笔记本",
         "index.download": ".ipynb",
         "index.run": (
-            "每一页都展示代码以及笔记本中保存的输出。想要运行和修改代码，"
-            "请下载笔记本（.ipynb），在项目的检出目录中用 Jupyter 打开。"
+            "每一页都展示代码以及笔记本中保存的输出。想要在自己的电脑上运行和修改"
+            "笔记本，请下载笔记本（.ipynb）以及每个笔记本都要导入的"
+            '<a href="{wheel_href}" download>工具包（{wheel}）</a>'
+            "（含数据集和字体），然后用一行命令安装工具包和固定版本的依赖："
+            '`pip install "{wheel}[notebooks]"`。在项目的检出目录中，'
+            "`make lab` 会完成这一切。"
+        ),
+        "page.run": (
+            "*在自己的电脑上运行本笔记本：* 下载它（上方的下载按钮）和"
+            '<a href="{wheel_href}" download>工具包（{wheel}）</a>，'
+            '然后运行 `pip install "{wheel}[notebooks]"` 安装所需的一切。'
         ),
         "site.solution": "参考答案",
         "site.sphinx_language": "zh_CN",

@@ -244,7 +244,9 @@ def check_page(chromium, site: Path, name: str) -> None:
             )
 
         wrong = chinese_not_drawn_with_the_font(page)
-        assert wrong == [], f"{name}: Chinese drawn without the site's font: {wrong[:3]}"
+        assert wrong == [], (
+            f"{name}: Chinese drawn without the site's font: {wrong[:3]}"
+        )
 
         switch = page.locator("a.lang-switch")
         assert switch.count() == 1, f"{name}: language switch"

@@ -9,8 +9,10 @@ from pathlib import Path
 
 from notebook_files import NOTEBOOK_DIR
 
+from nbtools.layout import READMES
 from nbtools.site import build
 from nbtools.site.builder import MARKER
+from nbtools.wheel import build as build_wheel
 
 
 def shared_site(tmp_path_factory, worker_id: str) -> tuple[Path, Path]:
@@ -32,7 +34,8 @@ def shared_site(tmp_path_factory, worker_id: str) -> tuple[Path, Path]:
                 shutil.copytree(
                     NOTEBOOK_DIR, snapshot, ignore=shutil.ignore_patterns(".*")
                 )
-                build(snapshot, site)
+                wheel = build_wheel(folder / "dist")
+                build(snapshot, site, READMES, wheel)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
     return snapshot, site

@@ -10,6 +10,7 @@ import hashlib
 import re
 import subprocess
 import sys
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -175,6 +176,24 @@ def test_downloads_are_the_notebooks_themselves(site, notebooks, pages):
             assert {"href": f"_sources/{lesson.name}", "download": lesson.name} in [
                 {"href": a["href"], "download": a["download"]} for a in links
             ]
+
+
+def test_every_page_offers_the_toolkit_wheel_to_run_the_notebook(site, pages):
+    """A downloaded notebook needs the toolkit: the index and every notebook
+    page link the wheel the site serves and show the one pip line."""
+    wheels = sorted((site / "downloads").glob("tf_autodiff_notebooks-*.whl"))
+    assert len(wheels) == 1 and zipfile.is_zipfile(wheels[0])
+    wheel = wheels[0].name
+    for name, page in pages.items():
+        if name.endswith(("search.html", "genindex.html", "glossary.html")):
+            continue
+        up = "../" if name.startswith("zh/") else ""
+        hrefs = [a["href"] for a in page.find("a")]
+        assert f"{up}downloads/{wheel}" in hrefs, name
+        text = (site / name).read_text(encoding="utf-8")
+        assert f"pip install &quot;{wheel}[notebooks]&quot;" in text or (
+            f'pip install "{wheel}[notebooks]"' in text
+        ), name
 
 
 def test_index_tables_come_from_the_catalog(pages, notebooks):
@@ -366,7 +385,9 @@ def tiny_readmes(folder: Path) -> dict:
 
 
 def tiny_build(notebooks: Path, out: Path) -> list[Path]:
-    return build(notebooks, out, tiny_readmes(notebooks))
+    wheel = notebooks.parent / "tiny-0.1-py3-none-any.whl"
+    wheel.write_bytes(b"a stand-in for the toolkit's wheel")
+    return build(notebooks, out, tiny_readmes(notebooks), wheel)
 
 
 def test_the_build_never_executes_and_replaces_the_old_site_in_one_step(
@@ -399,7 +420,9 @@ def test_the_build_never_executes_and_replaces_the_old_site_in_one_step(
         "README.zh-CN.md",
         "notebooks",
         "site",
+        "tiny-0.1-py3-none-any.whl",
     ]
+    assert (out / "downloads" / "tiny-0.1-py3-none-any.whl").is_file()
     assert oct(out.stat().st_mode & 0o777) == oct(0o755)
 
 
@@ -420,14 +443,14 @@ def assert_untouched(out: Path) -> None:
 
 def test_missing_notebooks_folder(tmp_path, existing_site):
     with pytest.raises(BuildError, match="notebooks folder not found"):
-        build(tmp_path / "no-such-folder", existing_site)
+        build(tmp_path / "no-such-folder", existing_site, READMES, tmp_path / "w.whl")
     assert_untouched(existing_site)
 
 
 def test_folder_without_notebooks(tmp_path, existing_site):
     (tmp_path / "empty").mkdir()
     with pytest.raises(BuildError, match="no NN_topic.ipynb notebooks found"):
-        build(tmp_path / "empty", existing_site)
+        build(tmp_path / "empty", existing_site, READMES, tmp_path / "w.whl")
     assert_untouched(existing_site)
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 from nbtools.layout import LANGUAGES, READMES
 from nbtools.site.builder import BuildError, build
+from nbtools.wheel import WheelError
+from nbtools.wheel import build as build_wheel
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,11 +30,21 @@ def main(argv: list[str] | None = None) -> int:
             help=f"the README that heads the {language} index "
             f"(default: {READMES[language].name} of this repository)",
         )
+    parser.add_argument(
+        "--wheel",
+        type=Path,
+        help="the toolkit's wheel to serve (default: build it from this repository)",
+    )
     args = parser.parse_args(argv)
     readmes = {lang: getattr(args, f"readme_{lang}") for lang in LANGUAGES}
     start = time.perf_counter()
     try:
-        pages = build(args.notebooks, args.out, readmes)
+        with tempfile.TemporaryDirectory(prefix="wheel-") as folder:
+            wheel = args.wheel or build_wheel(Path(folder))
+            pages = build(args.notebooks, args.out, readmes, wheel)
+    except WheelError as error:
+        print(f"nbtools.site: error: {error}", file=sys.stderr)
+        return 2
     except BuildError as error:
         print(f"nbtools.site: error: {error}", file=sys.stderr)
         return 2

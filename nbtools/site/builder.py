@@ -29,10 +29,10 @@ from pathlib import Path
 import nbformat
 
 from nbtools import catalog, glossary
-from nbtools.layout import EDITION_SUBDIR, LANGUAGES, READMES, Tag, tags
+from nbtools.layout import EDITION_SUBDIR, LANGUAGES, Tag, tags
 from nbtools.layout import GLOSSARY_NAME as GLOSSARY
 from nbtools.notebook_io import read
-from nbtools.site.pages import index_markdown
+from nbtools.site.pages import DOWNLOADS, index_markdown, run_note
 from toolkit.files import write_text_atomic
 from toolkit.fonts import FONT_FILE, LICENSE_FILE
 
@@ -83,8 +83,13 @@ def check_output(out: Path, notebooks: Path) -> None:
         )
 
 
-def site_copy(nb: nbformat.NotebookNode, language: str) -> nbformat.NotebookNode:
+def site_copy(
+    nb: nbformat.NotebookNode, language: str, wheel: str
+) -> nbformat.NotebookNode:
     """The notebook as the site shows it (see the module docstring)."""
+    note = nbformat.v4.new_markdown_cell(run_note(language, wheel), id="site-run")
+    note.metadata["tags"] = ["site-run-note"]
+    nb.cells.insert(1, note)
     for cell in nb.cells:
         cell_tags = tags(cell)
         if Tag.EXERCISE in cell_tags:
@@ -111,14 +116,14 @@ def _collections(readmes: Mapping[str, Path]) -> dict[str, tuple[str, str]]:
     return found
 
 
-def _stage(language, lessons, collection, notebooks: Path, src: Path, static: Path):
+def _stage(language, lessons, collection, notebooks, src, static, wheel: str):
     src.mkdir(parents=True)
     for lesson in lessons:
-        nb = site_copy(read(lesson.path), language)
+        nb = site_copy(read(lesson.path), language, wheel)
         nbformat.write(nb, src / lesson.name)
     title, intro = collection
     (src / "index.md").write_text(
-        index_markdown(language, title, intro, lessons), encoding="utf-8"
+        index_markdown(language, title, intro, lessons, wheel), encoding="utf-8"
     )
     shutil.copyfile(notebooks / GLOSSARY, src / GLOSSARY)
     words = src.parent / SEARCH_WORDS
@@ -186,17 +191,22 @@ def _sphinx(src: Path, out: Path, doctrees: Path) -> subprocess.Popen:
 
 
 def build(
-    notebooks: Path, out: Path, readmes: Mapping[str, Path] = READMES
+    notebooks: Path, out: Path, readmes: Mapping[str, Path], wheel: Path
 ) -> list[Path]:
     """Build the site into ``out`` (replaced only once the build succeeded).
 
     ``readmes`` maps each language to the README whose title and introduction
-    head that edition's index page. Returns the HTML pages of the notebooks,
-    both editions. Raises :class:`BuildError` for bad input or a failed
-    build, leaving ``out`` as it was."""
-    notebooks, out = Path(notebooks), Path(out)
+    head that edition's index page; ``wheel`` is the toolkit's wheel, served
+    in ``downloads/`` for readers who run a downloaded notebook. Returns the
+    HTML pages of the notebooks, both editions. Raises :class:`BuildError`
+    for bad input or a failed build, leaving ``out`` as it was."""
+    notebooks, out, wheel = Path(notebooks), Path(out), Path(wheel)
     found = _notebooks(notebooks)
     collections = _collections(readmes)
+    if wheel.suffix != ".whl" or not wheel.is_file():
+        raise BuildError(
+            f"the toolkit's wheel is missing: {wheel} (expected a .whl file)"
+        )
     check_output(out, notebooks)
     out.parent.mkdir(parents=True, exist_ok=True)
     # Absolute: Sphinx resolves relative paths in conf.py from the source folder.
@@ -208,7 +218,10 @@ def build(
         _search_words(staging / SEARCH_WORDS, notebooks)
         for language, lessons in found.items():
             src = staging / f"src-{language}"
-            _stage(language, lessons, collections[language], notebooks, src, static)
+            _stage(
+                language, lessons, collections[language], notebooks, src, static,
+                wheel.name,
+            )  # fmt: skip
         for language in found:
             jobs[language] = _sphinx(
                 staging / f"src-{language}",
@@ -234,6 +247,8 @@ def build(
             sources = site / EDITION_SUBDIR[language] / "_sources"
             for lesson in lessons:  # downloads: the notebooks as they are
                 shutil.copyfile(lesson.path, sources / lesson.name)
+        (site / DOWNLOADS).mkdir()
+        shutil.copyfile(wheel, site / DOWNLOADS / wheel.name)
         site.chmod(0o755)
         write_text_atomic(site / MARKER, "This folder is replaced by `make html`.\n")
         _replace(site, out)
