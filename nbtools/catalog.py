@@ -4,7 +4,8 @@ Each fact has one home:
 
 * a notebook's number, title and source section: its title cell,
   ``# NN · English title — 章节`` (Chinese edition: ``# NN · 中文标题``; the
-  section comes from the English edition);
+  section comes from the English edition); a notebook that goes beyond the
+  chapter names its topic as ``— 延伸：主题`` (an extension, not a section);
 * its one-line summary: the notebook metadata ``lesson.summary``;
 * the collection's title and introduction: the first heading and the
   ``<!-- intro -->`` paragraph of ``README.md`` (``README.zh-CN.md``).
@@ -33,6 +34,7 @@ TITLE_RE = {
     "en": re.compile(r"# (?P<number>\d\d) · (?P<title>.+?) — (?P<section>.+)"),
     "zh": re.compile(r"# (?P<number>\d\d) · (?P<title>.+)"),
 }
+EXTENSION = "延伸："  # a title's section that is no section of the chapter
 TABLE_BEGIN, TABLE_END = "<!-- notebooks:begin -->", "<!-- notebooks:end -->"
 INTRO_BEGIN, INTRO_END = "<!-- intro:begin -->", "<!-- intro:end -->"
 
@@ -51,6 +53,19 @@ class Lesson:
     @property
     def name(self) -> str:
         return self.path.name
+
+    @property
+    def extension(self) -> bool:
+        """Whether the notebook goes beyond the chapter (no section of its own)."""
+        return self.section.startswith(EXTENSION)
+
+    @property
+    def shown_section(self) -> str:
+        """The section as the tables show it, extensions marked as such."""
+        if not self.extension:
+            return self.section
+        topic = self.section[len(EXTENSION) :]
+        return words(self.language, "table.extension").format(section=topic)
 
     @property
     def full_title(self) -> str:
@@ -122,7 +137,7 @@ def readme_table(language: str) -> str:
     for lesson in lessons(language):
         link = f"[{lesson.title}]({prefix}{lesson.name})"
         rows.append(
-            f"| {lesson.number} | {link} | {lesson.section} | {lesson.summary} |"
+            f"| {lesson.number} | {link} | {lesson.shown_section} | {lesson.summary} |"
         )
     return "\n".join(rows)
 

@@ -20,7 +20,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "table.header": (
             "| # | Notebook | Source section | What it teaches |\n|---|---|---|---|"
         ),
-        "table.extension": "extension",
+        "table.extension": "extension: {section}",
         "index.glossary": "Terms in both languages: [Glossary · 术语表](glossary.md).",
         "index.other": (
             '中文版：<a href="zh/index.html" hreflang="zh-CN">求导（中文）</a>。'
@@ -57,7 +57,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "heading.reading": "## 延伸阅读",
         "heading.check": "### 验证",
         "table.header": "| 编号 | 笔记本 | 原章节 | 内容 |\n|---|---|---|---|",
-        "table.extension": "延伸",
+        "table.extension": "延伸：{section}",
         "index.glossary": "英汉术语对照：[术语表 · Glossary](glossary.md)。",
         "index.other": (
             'English edition: <a href="../index.html" hreflang="en">'

@@ -68,3 +68,14 @@ def test_nothing_refers_to_files_outside_the_repository():
         text = path.read_text(encoding="utf-8", errors="replace")
         found = outside.search(text)
         assert not found, f"{name} refers to {found[0]!r} outside the repository"
+
+
+def test_sections_beyond_the_chapter_are_marked_as_extensions():
+    shown = {
+        (lesson.language, lesson.number): lesson.shown_section
+        for language in ("en", "zh")
+        for lesson in catalog.lessons(language)
+    }
+    assert shown["en", "01"] == shown["zh", "01"] == "自动求导"
+    assert shown["en", "08"] == "extension: 性能"
+    assert shown["zh", "08"] == "延伸：性能"

@@ -42,7 +42,7 @@ def index_markdown(
             f"{text['download']}</a>"
         )
         rows.append(
-            f"| {lesson.number} | [{lesson.title}]({name}) | {lesson.section} "
+            f"| {lesson.number} | [{lesson.title}]({name}) | {lesson.shown_section} "
             f"| {lesson.summary} {download} |"
         )
     toctree = "\n".join(Path(lesson.name).stem for lesson in lessons)
