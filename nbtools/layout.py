@@ -46,7 +46,8 @@ class Tag:
     WARNING = "warning-expected"  # shows a warning on purpose (stderr allowed)
     EXERCISE = "exercise"  # the learner's empty cell after an exercise
     SOLUTION = "solution"  # a worked solution, collapsed
-    ALL = frozenset({IGNORE_OUTPUT, WARNING, EXERCISE, SOLUTION})
+    CHECK = "check"  # H.check("NN.k") after the learner's cell: answers back
+    ALL = frozenset({IGNORE_OUTPUT, WARNING, EXERCISE, SOLUTION, CHECK})
 
 
 def tags(cell: nbformat.NotebookNode) -> list[str]:

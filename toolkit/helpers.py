@@ -8,6 +8,7 @@ from toolkit.data import (
     make_linear_data,
 )
 from toolkit.env import banner, env
+from toolkit.exercises import check, hint
 from toolkit.pitfalls import expect_error
 from toolkit.plotting import (
     COLORS,
@@ -24,8 +25,10 @@ __all__ = [
     "TRUE_B",
     "TRUE_W",
     "banner",
+    "check",
     "env",
     "expect_error",
+    "hint",
     "load_linear_data",
     "make_linear_data",
     "plot_fit",
