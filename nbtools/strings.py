@@ -44,6 +44,7 @@ STRINGS: dict[str, dict[str, str]] = {
         ),
         # The site (nbtools.site).
         "site.solution": "Solution",
+        "site.hint": "Hint {number}",
         "site.sphinx_language": "en",
         "site.other_prefix": "zh/",
         "site.other_code": "zh-CN",
@@ -79,6 +80,7 @@ STRINGS: dict[str, dict[str, str]] = {
             '然后运行 `pip install "{wheel}[notebooks]"` 安装所需的一切。'
         ),
         "site.solution": "参考答案",
+        "site.hint": "提示 {number}",
         "site.sphinx_language": "zh_CN",
         "site.other_prefix": "../",
         "site.other_code": "en",

@@ -18,6 +18,7 @@ before the staging folder is removed, and the error is one
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -33,6 +34,7 @@ from nbtools.layout import EDITION_SUBDIR, LANGUAGES, Tag, tags
 from nbtools.layout import GLOSSARY_NAME as GLOSSARY
 from nbtools.notebook_io import read
 from nbtools.site.pages import DOWNLOADS, index_markdown, run_note
+from toolkit import exercises
 from toolkit.files import write_text_atomic
 from toolkit.fonts import FONT_FILE, LICENSE_FILE
 
@@ -90,9 +92,10 @@ def site_copy(
     note = nbformat.v4.new_markdown_cell(run_note(language, wheel), id="site-run")
     note.metadata["tags"] = ["site-run-note"]
     nb.cells.insert(1, note)
+    nb.cells = [shown for cell in nb.cells for shown in _with_hints(cell, language)]
     for cell in nb.cells:
         cell_tags = tags(cell)
-        if Tag.EXERCISE in cell_tags:
+        if Tag.EXERCISE in cell_tags or Tag.CHECK in cell_tags:
             cell.metadata["tags"] = [*cell_tags, "remove-cell"]
         if cell.cell_type == "markdown":
             if EDITION_SUBDIR[language]:  # the glossary is one folder up
@@ -114,6 +117,25 @@ def _collections(readmes: Mapping[str, Path]) -> dict[str, tuple[str, str]]:
         except ValueError as error:
             raise BuildError(str(error)) from None
     return found
+
+
+CHECK_CALL = re.compile(r'H\.check\("(\d\d\.\d+)"\)')
+
+
+def _with_hints(cell, language: str) -> list:
+    """A check cell followed by its exercise's hints, one cell each (the
+    check cell itself is removed: a reader of the page cannot run it)."""
+    found = CHECK_CALL.fullmatch(cell.source.strip())
+    if cell.cell_type != "code" or Tag.CHECK not in tags(cell) or not found:
+        return [cell]
+    hints = [
+        nbformat.v4.new_markdown_cell(
+            f"````{{container}} nb-hint\n{hint[language]}\n````",
+            id=f"site-hint-{found[1].replace('.', '-')}-{number}",
+        )
+        for number, hint in enumerate(exercises.get(found[1]).hints, start=1)
+    ]
+    return [cell, *hints]
 
 
 def _stage(language, lessons, collection, notebooks, src, static, wheel: str):

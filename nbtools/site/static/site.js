@@ -1,13 +1,13 @@
-// Solutions are closed on screen and open on paper: open every one before
+// Solutions and hints are closed on screen and open on paper: open every one before
 // printing and restore each afterwards.
 window.addEventListener("beforeprint", () => {
-  for (const details of document.querySelectorAll("details.solution")) {
+  for (const details of document.querySelectorAll("details.solution, details.hint")) {
     details.dataset.openOnScreen = details.open;
     details.open = true;
   }
 });
 window.addEventListener("afterprint", () => {
-  for (const details of document.querySelectorAll("details.solution")) {
+  for (const details of document.querySelectorAll("details.solution, details.hint")) {
     details.open = details.dataset.openOnScreen === "true";
   }
 });
