@@ -12,9 +12,9 @@ import pytest
 from notebook_files import CHINESE, NOTEBOOK_IDS, NOTEBOOKS, notebook_id
 
 from nbtools import catalog, strings
-from nbtools.translation import code_tokens
 from nbtools.layout import FIRST_CELL_PRELUDE, Tag, edition_of
 from nbtools.layout import tags as _tags
+from nbtools.translation import code_tokens
 from toolkit import exercises
 
 LOG_NOISE = re.compile(
