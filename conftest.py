@@ -143,19 +143,32 @@ def _reply(kernel, msg_id: str) -> dict:
             return message["content"]
 
 
-# Long test files first, so that both xdist workers finish at about the same
-# time (pytest-xdist hands out files in collection order).
-FIRST = ("test_browser_en.py", "test_browser_zh.py", "test_site.py", "test_browser.py")
+# The order test files are handed to the two xdist workers (pytest-xdist,
+# with --no-loadscope-reorder, hands them out in this order): first the site
+# build on one worker while the longest notebook runs on the other (so no
+# worker waits for the shared site), then the browser tests, then the rest
+# from long to short, so that both workers finish at about the same time.
+FIRST = (
+    "test_site.py",
+    "12_distributed_gradients.ipynb",
+    "test_browser_en.py",
+    "test_browser_zh.py",
+    "test_wheel.py",
+    "08_performance.ipynb",
+    "test_browser.py",
+    "13_memory_precision.ipynb",
+    "test_jupyterlab.py",
+)
 
 
 def _schedule(item) -> tuple:
-    """Sort key: the long test files, then notebooks from last to first (the
+    """Sort key: the files of FIRST, then notebooks from last to first (the
     later ones run longer), then everything else in collection order."""
     name = item.path.name
     if name in FIRST:
         return (0, FIRST.index(name))
     if item.path.suffix == ".ipynb":
-        return (1, -int(name[:2]), item.path.parent.name)
+        return (1, -int(name[:2]))
     return (2,)
 
 
