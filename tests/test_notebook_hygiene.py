@@ -9,7 +9,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from notebook_files import CHINESE, NOTEBOOK_IDS, NOTEBOOKS, notebook_id
+from notebook_files import CHINESE, ENGLISH, NOTEBOOK_IDS, NOTEBOOKS, notebook_id
 
 from nbtools import catalog, strings
 from nbtools.layout import FIRST_CELL_PRELUDE, Tag, edition_of
@@ -120,25 +120,6 @@ def test_anatomy(path):
     assert "](http" in cells[-1].source, "Further reading links its sources"
 
 
-# Notebooks whose exercises do not answer back yet (no toolkit/exercises/nbNN.py,
-# no check cells): they keep the old pattern until their spec module is written.
-# Remove a notebook from here when it gets its checks; a new notebook has them.
-AWAITING_CHECKS = {
-    "02",
-    "03",
-    "04",
-    "05",
-    "06",
-    "07",
-    "08",
-    "09",
-    "10",
-    "11",
-    "12",
-    "13",
-}
-
-
 def _placeholders(source: str) -> list[str] | None:
     """The names a learner's cell defines as placeholders (``name = ...`` or
     ``def name(args): ...``, which a last line may call to try it), or None
@@ -190,12 +171,10 @@ def test_exercises_come_before_their_collapsed_solutions(path):
     ``name = ...`` or ``def name(...): ...``); a check cell tagged ``check``
     that is exactly ``H.check("NN.k")``, stored with the ``○`` line; then the
     worked solution in cells tagged ``solution``, whose last code cell ends
-    with the same call and stores a ``✓``. Notebooks in AWAITING_CHECKS have
-    no check cells yet and an empty learner's cell."""
+    with the same call and stores a ``✓``."""
     words = _words(path)
     cells = _load(path).cells
     number_of_notebook = path.name[:2]
-    checks = number_of_notebook not in AWAITING_CHECKS
     starts = [i for i, c in enumerate(cells) if c.source.startswith(words["exercises"])]
     assert len(starts) == 1, f"one '{words['exercises']}' cell"
     i, end, number = starts[0] + 1, len(cells) - 1, 0
@@ -218,24 +197,21 @@ def test_exercises_come_before_their_collapsed_solutions(path):
             "placeholder (name = ... or def name(...): ...)"
         )
         i += 2
-        if checks:
-            deliverable = exercises.get(key).deliverable.name
-            assert placeholders in ([], [deliverable]), (
-                f"cell {i - 1}: placeholders {placeholders}, the exercise asks "
-                f"for {deliverable!r}"
-            )
-            call = f'H.check("{key}")'
-            check = cells[i]
-            assert check.cell_type == "code" and _tags(check) == [Tag.CHECK], (
-                f"cell {i}: a check cell tagged 'check' follows the learner's cell"
-            )
-            assert check.source == call, f"cell {i}: exactly {call}"
-            assert _text(check).startswith("○"), (
-                f"cell {i}: stored output is not the 'not attempted' line"
-            )
-            i += 1
-        else:
-            assert not placeholders, f"cell {i - 1}: no checks here, nothing to define"
+        deliverable = exercises.get(key).deliverable.name
+        assert placeholders in ([], [deliverable]), (
+            f"cell {i - 1}: placeholders {placeholders}, the exercise asks "
+            f"for {deliverable!r}"
+        )
+        call = f'H.check("{key}")'
+        check = cells[i]
+        assert check.cell_type == "code" and _tags(check) == [Tag.CHECK], (
+            f"cell {i}: a check cell tagged 'check' follows the learner's cell"
+        )
+        assert check.source == call, f"cell {i}: exactly {call}"
+        assert _text(check).startswith("○"), (
+            f"cell {i}: stored output is not the 'not attempted' line"
+        )
+        i += 1
         solution = []
         while i < end and Tag.SOLUTION in _tags(cells[i]):
             solution.append(cells[i])
@@ -244,25 +220,21 @@ def test_exercises_come_before_their_collapsed_solutions(path):
         assert code, (
             f"exercise {number}: no executed solution (cells tagged 'solution')"
         )
-        if checks:
-            last = code[-1]
-            assert last.source.rstrip().endswith(f"\n{call}"), (
-                f"exercise {number}: the solution's last code cell ends with {call}"
-            )
-            assert any(ln.startswith("✓") for ln in _text(last).splitlines()), (
-                f"exercise {number}: the stored solution does not pass its check"
-            )
-    assert number >= 1, "at least one exercise"
-    if checks:
-        assert number == len(exercises.exercises_of(number_of_notebook)), (
-            f"toolkit/exercises/nb{number_of_notebook}.py has another number of exercises"
+        last = code[-1]
+        assert last.source.rstrip().endswith(f"\n{call}"), (
+            f"exercise {number}: the solution's last code cell ends with {call}"
         )
-
-
-def test_notebooks_awaiting_checks_have_no_spec_yet():
-    assert not AWAITING_CHECKS & set(exercises.notebooks()), (
-        "remove the notebooks that have toolkit/exercises/nbNN.py from AWAITING_CHECKS"
+        assert any(ln.startswith("✓") for ln in _text(last).splitlines()), (
+            f"exercise {number}: the stored solution does not pass its check"
+        )
+    assert number >= 1, "at least one exercise"
+    assert number == len(exercises.exercises_of(number_of_notebook)), (
+        f"toolkit/exercises/nb{number_of_notebook}.py has another number of exercises"
     )
+
+
+def test_every_notebook_has_its_exercise_specs():
+    assert sorted(exercises.notebooks()) == sorted(p.name[:2] for p in ENGLISH)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_IDS)
