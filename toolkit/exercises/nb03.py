@@ -23,18 +23,8 @@ from toolkit.exercises.core import (
     T,
     Tolerance,
 )
-
-
-def _tf():
-    import tensorflow as tf
-
-    return tf
-
-
-def _central(f, x, h=1e-6):
-    """Central finite difference in float64."""
-    return (f(x + h) - f(x - h)) / (2 * h)
-
+from toolkit.exercises.references import central_difference as _central
+from toolkit.exercises.references import tensorflow as _tf
 
 # Where the notebook covers each mistake.
 SECTION_2 = T("section 2 · Why 12, 12 and 4?", "“2 · 为什么是 12、12 和 4？”一节")

@@ -41,13 +41,8 @@ from toolkit.exercises.core import (
     numbers,
     say,
 )
-
-
-def _tf():
-    import tensorflow as tf
-
-    return tf
-
+from toolkit.exercises.references import central_difference as _central
+from toolkit.exercises.references import tensorflow as _tf
 
 # The chapter's starting point.
 W0 = np.array([[1.0], [2.0]])
@@ -166,10 +161,6 @@ def _flat_grads(X, y, w1, w2, b, mean=False):
     r = _residuals(X, y, w1, w2, b)
     n = X.shape[0] if mean else 1
     return np.concatenate([(X.T @ r).ravel(), [np.sum(r)]]) / n
-
-
-def _central(f, x, h=1e-6):
-    return (f(x + h) - f(x - h)) / (2 * h)
 
 
 def _flat_central(X, y, w1, w2, b, mean=False):

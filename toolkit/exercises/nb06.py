@@ -25,18 +25,8 @@ from toolkit.exercises.core import (
     T,
     Tolerance,
 )
-
-
-def _tf():
-    import tensorflow as tf
-
-    return tf
-
-
-def _central(f, x, h=1e-6):
-    """Central finite difference in float64 (elementwise for arrays)."""
-    return (f(x + h) - f(x - h)) / (2 * h)
-
+from toolkit.exercises.references import central_difference as _central
+from toolkit.exercises.references import tensorflow as _tf
 
 # Where the notebook covers each mistake.
 SECTION_1 = T("section 1 · A tape inside a tape", "“1 · 梯度带中的梯度带”一节")

@@ -31,15 +31,10 @@ from toolkit.exercises.core import (
     Tolerance,
     Value,
 )
+from toolkit.exercises.references import tensorflow as _tf
 
 LR = 0.02
 LR32 = float(np.float32(LR))  # what Keras keeps of a float learning rate
-
-
-def _tf():
-    import tensorflow as tf
-
-    return tf
 
 
 @functools.cache

@@ -32,14 +32,9 @@ from toolkit.exercises.core import (
     T,
     Tolerance,
 )
+from toolkit.exercises.references import tensorflow as _tf
 
 STEPS, LR = 100, 0.02
-
-
-def _tf():
-    import tensorflow as tf
-
-    return tf
 
 
 def _closed_form(x, y, lr=LR, steps=STEPS):

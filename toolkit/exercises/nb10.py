@@ -25,18 +25,13 @@ from toolkit.exercises.core import (
     T,
     Tolerance,
 )
+from toolkit.exercises.references import tensorflow as _tf
 
 # Section 1's matrix: m = 3 outputs, n = 4 inputs (the notebook draws it so).
 A = np.random.default_rng(0).normal(size=(3, 4))
 X1 = np.array([0.5, -1.0, 2.0, 0.3])  # section 1's x
 U3 = np.array([1.0, 0.0, -1.0, 2.0])  # section 3's u
 T_K = np.linspace(0.0, 3.0, 50)  # exercise 2's sample points
-
-
-def _tf():
-    import tensorflow as tf
-
-    return tf
 
 
 def _f_np(x):

@@ -27,14 +27,10 @@ from toolkit.exercises.core import (
     T,
     Tolerance,
 )
+from toolkit.exercises.references import central_difference as _central
+from toolkit.exercises.references import tensorflow as _tf
 
 LR, CLIP = 0.02, 1.0  # exercise 1: SGD(learning_rate=0.02, global_clipnorm=1.0)
-
-
-def _tf():
-    import tensorflow as tf
-
-    return tf
 
 
 def _keras():
@@ -49,11 +45,6 @@ def _data():
     from toolkit.data import load_linear_data
 
     return load_linear_data()
-
-
-def _central(f, x, h=1e-6):
-    """Central finite difference in float64."""
-    return (f(x + h) - f(x - h)) / (2 * h)
 
 
 # Where the notebook covers each mistake.

@@ -35,14 +35,9 @@ from toolkit.exercises.core import (
     Value,
     close,
 )
+from toolkit.exercises.references import tensorflow as _tf
 
 LR = 0.02
-
-
-def _tf():
-    import tensorflow as tf
-
-    return tf
 
 
 @functools.cache

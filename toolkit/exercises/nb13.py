@@ -35,12 +35,7 @@ from toolkit.exercises.core import (
     Value,
     close,
 )
-
-
-def _tf():
-    import tensorflow as tf
-
-    return tf
+from toolkit.exercises.references import tensorflow as _tf
 
 
 def _keras():
