@@ -154,6 +154,7 @@ FIRST = (
     "test_browser_en.py",
     "test_browser_zh.py",
     "test_wheel.py",
+    "test_exercises.py",
     "08_performance.ipynb",
     "test_browser.py",
     "13_memory_precision.ipynb",

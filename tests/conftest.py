@@ -12,7 +12,7 @@ from site_build import shared_site
 
 @pytest.fixture(scope="module")
 def chromium():
-    """A browser context of headless Chromium; each visit opens a tab in it."""
+    """A browser context of headless Chromium; visits reuse one tab of it."""
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
         unavailable(
             f"Chromium not found at {CHROMIUM} "

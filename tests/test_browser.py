@@ -1,6 +1,6 @@
 """The site's features in headless Chromium: solutions that open on a click
 and in print, search in both languages (from disk and from a web server),
-navigation by clicking. Pages themselves: tests/test_browser_en.py and
+navigation by clicking; the font check of every page can fail. Pages themselves: tests/test_browser_en.py and
 tests/test_browser_zh.py. Without Chromium these tests are skipped with the
 reason, except under CI=true, where a missing browser is a failure.
 """
@@ -13,7 +13,7 @@ import threading
 from urllib.parse import quote
 
 import pytest
-from browser import visit
+from browser import chinese_not_drawn_with_the_font, visit
 
 SOLUTION_PAGES = ["01_gradient_tape.html", "zh/01_gradient_tape.html"]
 
@@ -100,6 +100,20 @@ def test_navigation_by_clicking(chromium, browser_site):
         page.wait_for_load_state("load")
         assert page.url.endswith("/zh/02_watch.html")
         assert view.errors == [] and view.foreign == []
+    finally:
+        view.close()
+
+
+def test_the_font_check_finds_chinese_drawn_with_another_font(chromium, browser_site):
+    """The check every page passes (tests/browser.py) reports text whose
+    style names another font, and only that text."""
+    view = visit(chromium, browser_site, "zh/index.html")
+    try:
+        assert chinese_not_drawn_with_the_font(view.page) == []
+        view.page.add_style_tag(content="h1 { font-family: monospace !important; }")
+        wrong = chinese_not_drawn_with_the_font(view.page)
+        heading = view.page.locator("h1").first.inner_text()
+        assert len(wrong) == 1 and heading.strip()[:10] in wrong[0], (heading, wrong)
     finally:
         view.close()
 
