@@ -4,7 +4,6 @@ a wrong answer, run the check, read the named mistake; fix it, read ✓."""
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -14,12 +13,19 @@ import pytest
 from browser import CHROMIUM, unavailable
 from notebook_files import ROOT
 
+from nbtools.notebook_io import read, write_atomic
+
 NOTEBOOK = "01_gradient_tape.ipynb"
 TOKEN = "autodiff-notebooks-test"
 WRONG = """x = tf.Variable(60.0)  # degrees: the mistake
 with tf.GradientTape() as tape:
     y = tf.sin(x)
 slope = tape.gradient(y, x)"""
+# `python -m jupyterlab`, without the import nbtools/lean_imports.py leaves out.
+LAB_MAIN = (
+    "import sys, nbtools.lean_imports; from jupyterlab.labapp import main; "
+    "sys.exit(main())"
+)
 RIGHT = WRONG.replace("60.0)  # degrees: the mistake", "np.pi / 3)")
 
 
@@ -29,13 +35,24 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _exercise_cells(nb):
+    """The notebook with only what the learner runs here: its first code cell
+    (the imports), the exercise cell and the check cell after it. Rendering
+    the other cells would cost the browser seconds and check nothing here."""
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    learner = next(i for i, c in enumerate(code) if "slope = ..." in c.source)
+    nb.cells = [code[0], *code[learner : learner + 2]]
+    return nb
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """JupyterLab on loopback, on a copy of notebook 01, with its own config."""
+    """JupyterLab on loopback, on a copy of notebook 01's exercise cells
+    (:func:`_exercise_cells`), with its own config."""
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
         unavailable(f"Chromium not found at {CHROMIUM}")
     home = tmp_path_factory.mktemp("lab")
-    shutil.copyfile(ROOT / "notebooks" / NOTEBOOK, home / NOTEBOOK)
+    write_atomic(_exercise_cells(read(ROOT / "notebooks" / NOTEBOOK)), home / NOTEBOOK)
     env = {
         **os.environ,
         "JUPYTER_CONFIG_DIR": str(home / ".config"),
@@ -50,7 +67,7 @@ def lab(tmp_path_factory):
     (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
+        [sys.executable, "-c", LAB_MAIN, "--no-browser", "--allow-root",
          f"--port={port}", "--ServerApp.ip=127.0.0.1",
          f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={home}",
          "--LabApp.news_url=",

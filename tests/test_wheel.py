@@ -113,16 +113,20 @@ def _cells(path: Path) -> list[dict]:
 
 
 def test_papermill_runs_notebooks_to_the_end(tmp_path):
-    """papermill executes every cell and exits 1 if any raised: the pitfalls
-    print their errors (H.expect_error), so Run All goes to the end."""
+    """papermill executes every cell and fails if any raised: the pitfalls
+    print their errors (H.expect_error), so Run All goes to the end. Called
+    as its command line calls it (which exits 1 where this raises), in this
+    process: importing papermill costs seconds per process."""
+    import papermill
+
     for name in PAPERMILL:
-        run = subprocess.run(
-            [sys.executable, "-m", "papermill", "--kernel", "python3",
-             "--cwd", str(ROOT / "notebooks"), "--no-progress-bar",
-             str(ROOT / "notebooks" / name), str(tmp_path / name)],
-            capture_output=True, text=True, timeout=600,
-        )  # fmt: skip
-        assert run.returncode == 0, f"{name}: {run.stderr[-2000:]}"
+        papermill.execute_notebook(
+            str(ROOT / "notebooks" / name),
+            str(tmp_path / name),
+            kernel_name="python3",
+            cwd=str(ROOT / "notebooks"),
+            progress_bar=False,
+        )
         cells = _cells(tmp_path / name)
         assert all(
             o["output_type"] != "error" for c in cells for o in c.get("outputs", [])
