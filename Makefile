@@ -127,6 +127,7 @@ readme: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.gradient_descent
 	$(BIN)/python -m benchmarks.collection
+	$(BIN)/python -m benchmarks.exercise_checks
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks

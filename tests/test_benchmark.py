@@ -11,6 +11,7 @@ import json
 import numpy as np
 import pytest
 
+from benchmarks import exercise_checks
 from benchmarks import gradient_descent as bench
 from toolkit.data import make_linear_data
 
@@ -103,3 +104,21 @@ def test_cache_sizes_and_where_data_fit():
     assert bench.fits_in(1, {}) == "memory"
     for name, value in bench.cache_sizes().items():  # this machine's, if Linux
         assert name in {"L1d", "L2", "L3", "L4"} and value > 0
+
+
+def test_exercise_checks_prints_and_writes_medians(tmp_path, capsys):
+    argv = ["--repeats", "2", "--out", str(tmp_path), "01.1", "02.1"]
+    assert exercise_checks.main(argv) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in out] == ["01.1", "02.1"]
+    assert all(line.endswith("ms per check") for line in out)
+    report = json.loads((tmp_path / "exercise_checks.json").read_text())
+    assert set(report["median_s"]) == {"01.1", "02.1"} and report["repeats"] == 2
+    assert all(t > 0 for t in report["median_s"].values())
+
+
+def test_exercise_checks_names_an_unknown_exercise(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        exercise_checks.main(["--out", str(tmp_path), "01.1", "99.9"])
+    assert "no such exercise: 99.9" in capsys.readouterr().err
+    assert not (tmp_path / "exercise_checks.json").exists()
