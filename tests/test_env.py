@@ -80,6 +80,26 @@ def test_asking_for_H_quiets_tensorflow_and_styles_figures():
     assert out == "False 3 0 Noto Sans SC GB2312"
 
 
+def test_in_a_notebook_the_first_cell_runs_without_garbage_collection():
+    """Paused from asking for H to the end of that cell, on again after;
+    a second request in a later cell pauses nothing more."""
+    cells = [
+        "import gc; from toolkit import H; print(gc.isenabled())",
+        "print(gc.isenabled())",
+        "from toolkit import H; print(gc.isenabled())",
+    ]
+    code = (
+        "from IPython.core.interactiveshell import InteractiveShell;"
+        "shell = InteractiveShell.instance();"
+        + "".join(f"shell.run_cell({cell!r});" for cell in cells)
+    )
+    assert _fresh(code).split() == ["False", "True", "True"]
+
+
+def test_outside_a_notebook_garbage_collection_stays_on():
+    assert _fresh("import gc; from toolkit import H; print(gc.isenabled())") == "True"
+
+
 BLAS_THREADS = (
     "from threadpoolctl import threadpool_info;"
     "print(sorted({p['num_threads'] for p in threadpool_info()"
