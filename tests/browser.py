@@ -60,7 +60,11 @@ class Visit:
     """One page opened in the context's reused tab, recording console
     errors, failed requests and requests that leave the site (which are
     blocked). ``close`` leaves the tab blank, with nothing of this visit
-    attached."""
+    attached.
+
+    Only requests that leave the site are intercepted: the pattern is
+    matched inside the browser, so the site's own files load without a
+    round trip through this process."""
 
     def __init__(self, chromium, url: str, allowed_prefix: str, viewport=DESKTOP):
         self.page = _tab(chromium)
@@ -78,7 +82,10 @@ class Visit:
         }
         for event, listener in self._listeners.items():
             self.page.on(event, listener)
-        self.page.route("**/*", self._route)
+        self._leaving = re.compile(
+            "^(?!" + "|".join(map(re.escape, ("data:", allowed_prefix))) + ")"
+        )
+        self.page.route(self._leaving, self._block)
         self.page.goto(url, wait_until="load")
         self.page.wait_for_function(
             "() => !window.MathJax || (MathJax.startup && MathJax.startup.promise)"
@@ -92,13 +99,9 @@ class Visit:
         if message.type in ("error", "assert"):
             self.errors.append(f"console {message.type}: {message.text}")
 
-    def _route(self, route) -> None:
-        url = route.request.url
-        if url.startswith(("data:", self.allowed_prefix)):
-            route.continue_()
-        else:
-            self.foreign.append(url)
-            route.abort()
+    def _block(self, route) -> None:
+        self.foreign.append(route.request.url)
+        route.abort()
 
     def close(self) -> None:
         """Blank the tab (requests this page left pending end here, recorded
@@ -106,7 +109,7 @@ class Visit:
         if self.page.is_closed():
             return
         self.page.goto("about:blank")
-        self.page.unroute("**/*", self._route)
+        self.page.unroute(self._leaving, self._block)
         for event, listener in self._listeners.items():
             self.page.remove_listener(event, listener)
 

@@ -1,6 +1,7 @@
 """The site's features in headless Chromium: solutions that open on a click
 and in print, search in both languages (from disk and from a web server),
-navigation by clicking; the font check of every page can fail. Pages themselves: tests/test_browser_en.py and
+navigation by clicking; the font check and the blocking of requests that
+leave the site can fail. Pages themselves: tests/test_browser_en.py and
 tests/test_browser_zh.py. Without Chromium these tests are skipped with the
 reason, except under CI=true, where a missing browser is a failure.
 """
@@ -114,6 +115,23 @@ def test_the_font_check_finds_chinese_drawn_with_another_font(chromium, browser_
         wrong = chinese_not_drawn_with_the_font(view.page)
         heading = view.page.locator("h1").first.inner_text()
         assert len(wrong) == 1 and heading.strip()[:10] in wrong[0], (heading, wrong)
+    finally:
+        view.close()
+
+
+def test_a_request_leaving_the_site_is_blocked_and_recorded(chromium, browser_site):
+    """What every page is checked for (tests/browser.py): a request to the
+    network or to a file outside the site is recorded, and never reaches it."""
+    view = visit(chromium, browser_site, "index.html")
+    try:
+        assert view.foreign == [] and view.errors == []
+        outside = ["https://example.com/x.js", "file:///etc/hostname"]
+        reached = view.page.evaluate(
+            "(urls) => Promise.all(urls.map((u) => fetch(u).then(() => u, () => null)))",
+            outside,
+        )
+        assert reached == [None, None]
+        assert view.foreign == outside
     finally:
         view.close()
 
