@@ -16,7 +16,8 @@ outputs with the stored ones. After its last cell, the item added here runs
 every code cell again in that same kernel, as a learner pressing Run All a
 second time: no cell may fail the second time (pitfalls print their error
 with ``H.expect_error``, which fails when the error does not come). Reusing
-nbval's kernel saves a kernel start and a full run per notebook.
+nbval's kernel saves a kernel start and a full run per notebook; the second
+run does not render figures to PNG (the first run compared them).
 
 nbval executes the English edition only. A Chinese notebook's code is the
 English code token for token and its outputs are the English outputs
@@ -86,6 +87,12 @@ def collection_environment_changes(request) -> list[str]:
     ]
 
 
+# The second run draws no figure: their pixels were compared in the first
+# run, and rendering them again (about 0.35 s of CPU each) checks nothing
+# more. Figures are still made, shown and closed; only their PNG is skipped.
+NO_FIGURE_IMAGES = "%config InlineBackend.figure_formats = set()"
+
+
 class RunAllAgain(pytest.Item):
     """Every code cell of the notebook once more, in nbval's kernel."""
 
@@ -93,6 +100,10 @@ class RunAllAgain(pytest.Item):
         kernel = self.parent.kernel
         if kernel is None or not kernel.is_alive():
             pytest.fail("the notebook's kernel is gone before the second run")
+        msg_id = kernel.execute_cell_input(NO_FIGURE_IMAGES, allow_stdin=False)
+        reply = _reply(kernel, msg_id)
+        if reply["status"] == "error":
+            pytest.fail(f"{NO_FIGURE_IMAGES}: {reply.get('evalue')}", pytrace=False)
         code = [c for c in self.parent.nb.cells if c.cell_type == "code"]
         for number, cell in enumerate(code):
             msg_id = kernel.execute_cell_input(cell.source, allow_stdin=False)

@@ -60,9 +60,11 @@ def test_base64_text_as_notebooks_store_it():
     assert stale_figures(stored, []) == ["1 figure(s) stored, 0 drawn now"]
 
 
-def test_nbval_fails_a_notebook_whose_stored_figure_is_stale(tmp_path):
-    """The repository's conftest compares figures: a notebook executed with
-    one legend, then edited to draw another, fails under nbval."""
+def test_nbval_fails_a_stale_figure_and_a_cell_that_fails_when_run_again(tmp_path):
+    """The repository's conftest compares figures and runs every cell again:
+    a notebook executed with one legend, then edited to draw another, fails
+    under nbval; so does a cell that passes once and raises the second time
+    (the second run makes its figures without drawing them)."""
     code = (
         "import matplotlib.pyplot as plt\n"
         "fig, ax = plt.subplots(figsize=(4, 3))\n"
@@ -70,8 +72,12 @@ def test_nbval_fails_a_notebook_whose_stored_figure_is_stale(tmp_path):
         "ax.legend()\n"
         "plt.show()"
     )
+    once = "assert 'ran' not in globals(), 'ran before'\nran = True"
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(code.replace("LABEL", "old"), id="c0")]
+    nb.cells = [
+        nbformat.v4.new_code_cell(code.replace("LABEL", "old"), id="c0"),
+        nbformat.v4.new_code_cell(once, id="c1"),
+    ]
     path = tmp_path / "01_figure.ipynb"
     write_atomic(normalise(nb), path)
     write_atomic(execute.execute(path), path)
@@ -80,9 +86,11 @@ def test_nbval_fails_a_notebook_whose_stored_figure_is_stale(tmp_path):
     nb.cells[0].source = code.replace("LABEL", "a new legend")
     write_atomic(nb, path)
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "conftest", "-n", "0", "-q",
+        [sys.executable, "-m", "pytest", "-p", "conftest", "-n", "0", "-q", "-rf",
          "--rootdir", str(ROOT), "-c", str(ROOT / "pyproject.toml"), str(path)],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert run.returncode == 1, run.stdout[-2000:]
     assert "stored figure out of date" in run.stdout
+    assert "second run, code cell 1 raised AssertionError: ran before" in run.stdout
+    assert "2 failed, 1 passed" in run.stdout, run.stdout[-2000:]
