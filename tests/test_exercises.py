@@ -127,11 +127,42 @@ def test_cases_include_random_points_for_functions(exercise):
 # ---- what a learner sees ------------------------------------------------------------
 
 
+def _run_once(monkeypatch, answer) -> None:
+    """From here on, checks of ``answer`` reuse its first run: a test judges
+    one run in both languages (the language changes the words of a check,
+    not what it runs)."""
+    run = core._run
+    trials = {}
+
+    def run_once(checked, given):
+        if given is not answer:
+            return run(checked, given)
+        if "first" not in trials:
+            trials["first"] = run(checked, given)
+        return trials["first"]
+
+    monkeypatch.setattr(core, "_run", run_once)
+
+
 @pytest.mark.parametrize("exercise", ALL, ids=IDS)
-def test_the_solution_passes(exercise):
-    result = _run(exercise, exercise.solution())
-    assert result.status == "✓", result.text
-    lines = result.text.splitlines()
+def test_the_solution_passes_with_the_same_lines_in_both_languages(
+    exercise, monkeypatch
+):
+    """○ and ✓ are what notebooks store; both editions share the outputs.
+    No detector of a known mistake fires on the solution."""
+    answer = exercise.solution()
+    _run_once(monkeypatch, answer)
+    trial = core._run(exercise, answer)
+    fired = [m.id for m in exercise.mistakes if m.detect(trial)]
+    assert fired == [], f"{exercise.key}: {fired}"
+    stored = {}
+    for lang in ("en", "zh"):
+        monkeypatch.setenv(LANG, lang)
+        result = _run(exercise, answer)
+        assert result.status == "✓", result.text
+        stored[lang] = [core.evaluate(exercise, {}).text, result.text]
+    assert stored["zh"] == stored["en"]
+    lines = stored["en"][1].splitlines()
     assert (
         lines[0]
         == f"✓ Exercise {exercise.number} · 练习 {exercise.number}: correct · 正确"
@@ -144,33 +175,11 @@ def test_the_solution_passes(exercise):
     )
 
 
-@pytest.mark.parametrize("exercise", ALL, ids=IDS)
-def test_the_stored_lines_are_the_same_in_both_languages(exercise, monkeypatch):
-    """○ and ✓ are what notebooks store; both editions share the outputs."""
-    monkeypatch.setenv(LANG, "en")
-    missing = core.evaluate(exercise, {})
-    correct = _run(exercise, exercise.solution())
-    monkeypatch.setenv(LANG, "zh")
-    assert core.evaluate(exercise, {}).text == missing.text
-    assert _run(exercise, exercise.solution()).text == correct.text
-
-
 @pytest.mark.parametrize(("exercise", "mistake"), MISTAKES, ids=MISTAKE_IDS)
 def test_each_mistake_gets_its_own_message(exercise, mistake, monkeypatch):
-    """In each language. The answer runs once; both languages judge that run
-    (the language changes the words of a check, not what it runs)."""
+    """In each language, from one run of the answer (:func:`_run_once`)."""
     answer = mistake.example()
-    run = core._run
-    trials = {}
-
-    def run_once(checked, given):
-        if given is not answer:
-            return run(checked, given)
-        if "first" not in trials:
-            trials["first"] = run(checked, given)
-        return trials["first"]
-
-    monkeypatch.setattr(core, "_run", run_once)
+    _run_once(monkeypatch, answer)
     for lang, other in (("en", "zh"), ("zh", "en")):
         monkeypatch.setenv(LANG, lang)
         result = _run(exercise, answer)
@@ -183,7 +192,6 @@ def test_each_mistake_gets_its_own_message(exercise, mistake, monkeypatch):
         if mistake.section:
             assert mistake.section[lang] in result.text
         assert mistake.name[other] not in result.text
-    assert "first" in trials
 
 
 @pytest.mark.parametrize("exercise", ALL, ids=IDS)
@@ -476,13 +484,6 @@ def test_importing_the_exercises_imports_no_tensorflow():
         check=True,
     ).stdout.strip()
     assert out == "False"
-
-
-def test_detectors_never_fire_on_the_solution():
-    for exercise in ALL:
-        trial = core._run(exercise, exercise.solution())
-        fired = [m.id for m in exercise.mistakes if m.detect(trial)]
-        assert fired == [], f"{exercise.key}: {fired}"
 
 
 def test_deliverable_kinds():
