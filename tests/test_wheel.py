@@ -18,7 +18,8 @@ from nbtools.wheel import build
 
 # It loads the data set from the toolkit and draws Chinese text with its font.
 DOWNLOADED = ["07_gradient_descent.ipynb"]
-PAPERMILL = ["02_watch.ipynb", "03_control_flow.ipynb"]
+# Two of the quickest notebooks, both with pitfalls (errors shown on purpose).
+PAPERMILL = ["01_gradient_tape.ipynb", "02_watch.ipynb"]
 
 
 def _pins(lines) -> dict[str, str]:
