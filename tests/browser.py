@@ -11,6 +11,7 @@ every page at desktop and phone width in screenshots/ (git-ignored).
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
@@ -19,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from notebook_files import CHINESE, ENGLISH, ROOT
 
-from toolkit.fonts import FONT_FAMILY
+from toolkit.fonts import FONT_FAMILY, FONT_FILE
 
 SCREENSHOTS = ROOT / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -122,34 +123,59 @@ def visit(chromium, site: Path, name: str, viewport=DESKTOP, query: str = "") ->
 
 
 HAN_ELEMENTS_JS = """() => {
-  // Number every rendered element, HTML or SVG (MathJax draws formulas as
-  // SVG), whose own text has Chinese characters; return [number, text].
+  // Every rendered element, HTML or SVG (MathJax draws formulas as SVG),
+  // whose own text has Chinese characters, grouped by what chooses its font:
+  // font family, weight and style, and language. Returns one [text of the
+  // group's first element, number of elements, all their Chinese text] per
+  // group and marks that first element with its group's number.
   // Closed solutions are opened first: their text is checked too.
   document.querySelectorAll("details").forEach((d) => { d.open = true; });
   const own = (e) => [...e.childNodes].filter((n) => n.nodeType === 3).map((n) => n.data).join("");
-  const found = [];
+  const groups = new Map();
   for (const e of document.querySelectorAll("body *")) {
     const text = own(e);
     if (!/[\\u3400-\\u9fff]/.test(text) || !e.getClientRects().length) continue;
     if (e.closest("mjx-assistive-mml")) continue;  // MathML for screen readers, not drawn
-    e.setAttribute("data-test-han-i", String(found.length));
-    found.push([found.length, text]);
+    const style = getComputedStyle(e);
+    const lang = (e.closest("[lang]") || document.documentElement).lang;
+    const key = [style.fontFamily, style.fontWeight, style.fontStyle, lang].join("|");
+    if (!groups.has(key)) {
+      e.setAttribute("data-test-han-i", String(groups.size));
+      groups.set(key, [text, 0, ""]);
+    }
+    const group = groups.get(key);
+    group[1] += 1;
+    group[2] += text;
   }
-  return found;
+  return [...groups.values()];
 }"""
 
 
+@functools.cache
+def _font_characters() -> frozenset[int]:
+    """The code points the site's font has glyphs for."""
+    from fontTools.ttLib import TTFont
+
+    return frozenset(TTFont(FONT_FILE).getBestCmap())
+
+
 def chinese_not_drawn_with_the_font(page) -> list[str]:
-    """Every piece of Chinese text on the page, formulas and code included,
-    whose characters Chromium did not all draw with the site's font (which
-    has them all): ``text (fonts used)``. Asks the DevTools protocol once
-    for all the elements, then once per element for its fonts."""
+    """Chinese text on the page, formulas and code included, that Chromium
+    would not draw with the site's font: ``text (fonts used)``.
+
+    Which font draws a character depends on the element's font settings
+    (family, weight, style, language) and on whether the font has the
+    character. So the check is done per group of elements that share those
+    settings: Chromium reports (DevTools protocol) the fonts it used for the
+    group's first element, and every Chinese character of the group must be
+    one the font has. A group is one element for a heading styled apart,
+    hundreds for a page's paragraphs."""
     cdp = page.context.new_cdp_session(page)
     wrong = []
     try:
         cdp.send("DOM.enable")
         cdp.send("CSS.enable")
-        found = page.evaluate(HAN_ELEMENTS_JS)
+        groups = page.evaluate(HAN_ELEMENTS_JS)
         # Text just shown (opened solutions) is laid out and its fonts loaded
         # by the next frames.
         page.evaluate(
@@ -160,12 +186,16 @@ def chinese_not_drawn_with_the_font(page) -> list[str]:
         nodes = cdp.send(
             "DOM.querySelectorAll", {"nodeId": root, "selector": "[data-test-han-i]"}
         )["nodeIds"]
-        assert len(nodes) == len(found), (len(nodes), len(found))
-        for node, (_, text) in zip(nodes, found, strict=True):  # document order
+        assert len(nodes) == len(groups), (len(nodes), len(groups))
+        has = _font_characters()
+        for node, (text, count, chinese) in zip(nodes, groups, strict=True):
             fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})
             used = {f["familyName"]: f["glyphCount"] for f in fonts["fonts"]}
-            if used.get(FONT_FAMILY, 0) < len(HAN_RE.findall(text)):
-                wrong.append(f"{text.strip()[:40]!r} ({used})")
+            lacking = sorted({c for c in HAN_RE.findall(chinese) if ord(c) not in has})
+            if used.get(FONT_FAMILY, 0) < len(HAN_RE.findall(text)) or lacking:
+                more = f" and {count - 1} more alike" if count > 1 else ""
+                gaps = f", not in the font: {''.join(lacking)}" if lacking else ""
+                wrong.append(f"{text.strip()[:40]!r}{more} ({used}{gaps})")
     finally:
         cdp.detach()
     return wrong

@@ -107,7 +107,8 @@ def test_navigation_by_clicking(chromium, browser_site):
 
 def test_the_font_check_finds_chinese_drawn_with_another_font(chromium, browser_site):
     """The check every page passes (tests/browser.py) reports text whose
-    style names another font, and only that text."""
+    style names another font, and only that text; and a character the font
+    lacks, in text styled like the rest."""
     view = visit(chromium, browser_site, "zh/index.html")
     try:
         assert chinese_not_drawn_with_the_font(view.page) == []
@@ -115,6 +116,11 @@ def test_the_font_check_finds_chinese_drawn_with_another_font(chromium, browser_
         wrong = chinese_not_drawn_with_the_font(view.page)
         heading = view.page.locator("h1").first.inner_text()
         assert len(wrong) == 1 and heading.strip()[:10] in wrong[0], (heading, wrong)
+        # 䶮 (U+4DAE) is not in GB2312, so not in the site's font.
+        view.page.evaluate("() => document.querySelector('main p').append(' 䶮')")
+        wrong = chinese_not_drawn_with_the_font(view.page)
+        lacking = [w for w in wrong if w.endswith(", not in the font: 䶮)")]
+        assert len(wrong) == 2 and len(lacking) == 1, wrong
     finally:
         view.close()
 
