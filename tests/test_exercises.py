@@ -10,6 +10,7 @@ soon as toolkit/exercises/nbNN.py exists.
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -36,7 +37,12 @@ def _tensorflow_and_a_language(monkeypatch):
     from toolkit import session
 
     session.quiet_tensorflow()
-    import tensorflow  # noqa: F401
+    if "tensorflow" not in sys.modules:  # the import, as a notebook's, without
+        gc.disable()  # the garbage collector (toolkit/session.py says why)
+        try:
+            import tensorflow  # noqa: F401
+        finally:
+            gc.enable()
 
     monkeypatch.setenv(LANG, "en")
     exercises.reset_hints()
