@@ -492,6 +492,39 @@ def test_importing_the_exercises_imports_no_tensorflow():
     assert out == "False"
 
 
+def test_a_check_holds_back_tensorflows_warnings():
+    """A check calls the answer several times; advice TensorFlow logs about
+    those calls (such as 06.2's tape.jacobian retracing after 5 calls) is
+    not the learner's to read. Errors still show; the level comes back."""
+    import logging
+
+    import tensorflow as tf
+
+    exercise = next(e for e in ALL if isinstance(e.deliverable, Function))
+    solution = exercise.solution()
+    logger = tf.get_logger()
+
+    def answer(*args):
+        logger.warning("advice about this call")
+        logger.error("an error in this call")
+        return solution(*args)
+
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger.addHandler(handler)
+    level = logger.level
+    try:
+        assert _run(exercise, answer).status == "✓"
+        assert logger.level == level
+        checked = {r.levelname for r in records}
+        answer(*exercise.expected()[0][0])  # outside a check
+    finally:
+        logger.removeHandler(handler)
+    assert checked == {"ERROR"}
+    assert {r.levelname for r in records} == {"ERROR", "WARNING"}
+
+
 def test_deliverable_kinds():
     kinds = {type(e.deliverable) for e in ALL}
     assert kinds == {Value, Function}, "the pilot shows both kinds"

@@ -894,8 +894,33 @@ def _mistake_text(exercise: Exercise, trial: Trial, mistake: Mistake, lang: str)
     return "\n".join(lines)
 
 
+@contextlib.contextmanager
+def _tensorflow_log_quiet() -> Iterator[None]:
+    """TensorFlow's Python log shows errors only, where TensorFlow is loaded
+    (a check never loads it); the level the notebook had comes back after."""
+    tf = sys.modules.get("tensorflow")
+    if tf is None:
+        yield
+        return
+    logger = tf.get_logger()
+    level = logger.level
+    logger.setLevel("ERROR")
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def evaluate(exercise: Exercise, namespace: Mapping[str, Any]) -> Result:
-    """Judge the learner's deliverable, found by name in ``namespace``."""
+    """Judge the learner's deliverable, found by name in ``namespace``.
+    TensorFlow's warnings are held back meanwhile: a check calls the answer
+    several times, and advice such as "5 out of the last 5 calls triggered
+    tf.function retracing" would be about those calls, not the learner's."""
+    with _tensorflow_log_quiet():
+        return _judge(exercise, namespace)
+
+
+def _judge(exercise: Exercise, namespace: Mapping[str, Any]) -> Result:
     lang = language()
     deliverable = exercise.deliverable
     name = deliverable.name
