@@ -10,7 +10,6 @@ soon as toolkit/exercises/nbNN.py exists.
 
 from __future__ import annotations
 
-import gc
 import os
 import subprocess
 import sys
@@ -37,12 +36,7 @@ def _tensorflow_and_a_language(monkeypatch):
     from toolkit import session
 
     session.quiet_tensorflow()
-    if "tensorflow" not in sys.modules:  # the import, as a notebook's, without
-        gc.disable()  # the garbage collector (toolkit/session.py says why)
-        try:
-            import tensorflow  # noqa: F401
-        finally:
-            gc.enable()
+    import tensorflow  # noqa: F401
 
     monkeypatch.setenv(LANG, "en")
     exercises.reset_hints()
