@@ -17,7 +17,11 @@ every code cell again in that same kernel, as a learner pressing Run All a
 second time: no cell may fail the second time (pitfalls print their error
 with ``H.expect_error``, which fails when the error does not come). Reusing
 nbval's kernel saves a kernel start and a full run per notebook; the second
-run does not render figures to PNG (the first run compared them).
+run does not render figures to PNG (the first run compared them). It skips
+the cells tagged ``new-processes`` (notebook 12's workers): their work runs
+in new processes, in a new folder and network namespace, so a second run
+would repeat the first run's check at the cost of two TensorFlow start-ups
+(tests/test_notebook_hygiene.py allows the tag on that cell only).
 
 nbval executes the English edition only. A Chinese notebook's code is the
 English code token for token and its outputs are the English outputs
@@ -106,6 +110,8 @@ class RunAllAgain(pytest.Item):
             pytest.fail(f"{NO_FIGURE_IMAGES}: {reply.get('evalue')}", pytrace=False)
         code = [c for c in self.parent.nb.cells if c.cell_type == "code"]
         for number, cell in enumerate(code):
+            if Tag.NEW_PROCESSES in tags(cell):
+                continue
             msg_id = kernel.execute_cell_input(cell.source, allow_stdin=False)
             reply = _reply(kernel, msg_id)
             if reply["status"] == "error":

@@ -47,7 +47,10 @@ class Tag:
     EXERCISE = "exercise"  # the learner's empty cell after an exercise
     SOLUTION = "solution"  # a worked solution, collapsed
     CHECK = "check"  # H.check("NN.k") after the learner's cell: answers back
-    ALL = frozenset({IGNORE_OUTPUT, WARNING, EXERCISE, SOLUTION, CHECK})
+    # Does its work in new processes, in a new folder and network: the tests'
+    # second run in the same kernel skips it (it would repeat the first run).
+    NEW_PROCESSES = "new-processes"
+    ALL = frozenset({IGNORE_OUTPUT, WARNING, EXERCISE, SOLUTION, CHECK, NEW_PROCESSES})
 
 
 def tags(cell: nbformat.NotebookNode) -> list[str]:

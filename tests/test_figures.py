@@ -17,6 +17,7 @@ from notebook_files import ROOT  # noqa: E402
 
 from nbtools import execute  # noqa: E402
 from nbtools.figures import difference, stale_figures  # noqa: E402
+from nbtools.layout import Tag  # noqa: E402
 from nbtools.notebook_io import normalise, read, write_atomic  # noqa: E402
 from toolkit.plotting import apply_style  # noqa: E402
 
@@ -64,7 +65,8 @@ def test_nbval_fails_a_stale_figure_and_a_cell_that_fails_when_run_again(tmp_pat
     """The repository's conftest compares figures and runs every cell again:
     a notebook executed with one legend, then edited to draw another, fails
     under nbval; so does a cell that passes once and raises the second time
-    (the second run makes its figures without drawing them)."""
+    (the second run makes its figures without drawing them). A cell tagged
+    new-processes is not run again: the same code, so tagged, is skipped."""
     code = (
         "import matplotlib.pyplot as plt\n"
         "fig, ax = plt.subplots(figsize=(4, 3))\n"
@@ -73,10 +75,13 @@ def test_nbval_fails_a_stale_figure_and_a_cell_that_fails_when_run_again(tmp_pat
         "plt.show()"
     )
     once = "assert 'ran' not in globals(), 'ran before'\nran = True"
+    skipped = nbformat.v4.new_code_cell(once.replace("ran", "started"), id="c1")
+    skipped.metadata["tags"] = [Tag.NEW_PROCESSES]
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_code_cell(code.replace("LABEL", "old"), id="c0"),
-        nbformat.v4.new_code_cell(once, id="c1"),
+        skipped,
+        nbformat.v4.new_code_cell(once, id="c2"),
     ]
     path = tmp_path / "01_figure.ipynb"
     write_atomic(normalise(nb), path)
@@ -92,5 +97,5 @@ def test_nbval_fails_a_stale_figure_and_a_cell_that_fails_when_run_again(tmp_pat
     )  # fmt: skip
     assert run.returncode == 1, run.stdout[-2000:]
     assert "stored figure out of date" in run.stdout
-    assert "second run, code cell 1 raised AssertionError: ran before" in run.stdout
-    assert "2 failed, 1 passed" in run.stdout, run.stdout[-2000:]
+    assert "second run, code cell 2 raised AssertionError: ran before" in run.stdout
+    assert "2 failed, 2 passed" in run.stdout, run.stdout[-2000:]

@@ -275,3 +275,18 @@ def test_only_known_metadata(path):
         assert not unknown, (
             f"cell {index}: unknown tags {unknown} ({notebook_id(path)})"
         )
+
+
+def test_only_the_workers_of_notebook_12_skip_the_second_run():
+    """The tests' second run skips cells tagged new-processes (conftest.py).
+    The tag belongs where a cell's work runs in new processes, in a new
+    folder and network: notebook 12's workers. Anywhere else it would hide a
+    cell from the second run, so it is refused (the Chinese edition has the
+    same tags: tests/test_translation.py)."""
+    tagged = [
+        (path.name, "run_workers(" in cell.source)
+        for path in ENGLISH
+        for cell in _load(path).cells
+        if Tag.NEW_PROCESSES in _tags(cell)
+    ]
+    assert tagged == [("12_distributed_gradients.ipynb", True)], tagged
