@@ -164,7 +164,8 @@ def _reply(kernel, msg_id: str) -> dict:
 # with --no-loadscope-reorder, hands them out in this order): first the site
 # build on one worker while the longest notebook runs on the other (so no
 # worker waits for the shared site), then the browser tests, then the rest
-# from long to short, so that both workers finish at about the same time.
+# from long to short (each file's time in a full run), so that both workers
+# finish at about the same time: the files left for the end take seconds.
 FIRST = (
     "test_site.py",
     "12_distributed_gradients.ipynb",
@@ -176,12 +177,21 @@ FIRST = (
     "test_browser.py",
     "13_memory_precision.ipynb",
     "test_jupyterlab.py",
+    "11_keras_training_loop.ipynb",
+    "07_gradient_descent.ipynb",
+    "10_jacobians_forward_reverse.ipynb",
+    "test_figures.py",
+    "test_env.py",
+    "test_notebook_tools.py",
+    "test_chapter.py",
+    "test_benchmark.py",
 )
 
 
 def _schedule(item) -> tuple:
-    """Sort key: the files of FIRST, then notebooks from last to first (the
-    later ones run longer), then everything else in collection order."""
+    """Sort key: the files of FIRST, then the other notebooks from last to
+    first (the later ones run longer), then everything else in collection
+    order."""
     name = item.path.name
     if name in FIRST:
         return (0, FIRST.index(name))
