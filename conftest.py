@@ -169,12 +169,11 @@ def _reply(kernel, msg_id: str) -> dict:
 FIRST = (
     "test_site.py",
     "12_distributed_gradients.ipynb",
-    "test_browser_en.py",
+    "test_browser.py",
     "test_browser_zh.py",
     "test_wheel.py",
     "test_exercises.py",
     "08_performance.ipynb",
-    "test_browser.py",
     "13_memory_precision.ipynb",
     "test_jupyterlab.py",
     "11_keras_training_loop.ipynb",

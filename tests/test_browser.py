@@ -1,9 +1,11 @@
-"""The site's features in headless Chromium: solutions that open on a click
-and in print, search in both languages (from disk and from a web server),
-navigation by clicking; the font check and the blocking of requests that
-leave the site can fail. Pages themselves: tests/test_browser_en.py and
-tests/test_browser_zh.py. Without Chromium these tests are skipped with the
-reason, except under CI=true, where a missing browser is a failure.
+"""The site in headless Chromium: every page of the English edition (the
+checks of tests/browser.py; the Chinese pages are in tests/test_browser_zh.py),
+then the site's features: solutions that open on a click and in print,
+search in both languages (from disk and from a web server), navigation by
+clicking; the font check and the blocking of requests that leave the site
+can fail. One module, so one Chromium start (about 2.5 s of CPU, with its
+first page) serves them all. Without Chromium these tests are skipped with
+the reason, except under CI=true, where a missing browser is a failure.
 """
 
 from __future__ import annotations
@@ -14,7 +16,13 @@ import threading
 from urllib.parse import quote
 
 import pytest
-from browser import chinese_not_drawn_with_the_font, visit
+from browser import ENGLISH_PAGES, check_page, chinese_not_drawn_with_the_font, visit
+
+
+@pytest.mark.parametrize("name", ENGLISH_PAGES)
+def test_page(chromium, browser_site, name):
+    check_page(chromium, browser_site, name)
+
 
 SOLUTION_PAGES = ["01_gradient_tape.html", "zh/01_gradient_tape.html"]
 

@@ -1,4 +1,5 @@
-"""Every page of the Chinese edition in headless Chromium (tests/browser.py)."""
+"""Every page of the Chinese edition in headless Chromium (tests/browser.py;
+the English pages and the site's features: tests/test_browser.py)."""
 
 import pytest
 from browser import CHINESE_PAGES, check_page
