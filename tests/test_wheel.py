@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 from notebook_files import ENGLISH, ROOT
+from site_build import shared_site
 
-from nbtools.wheel import build
+from nbtools.site.pages import DOWNLOADS
 
 # It loads the data set from the toolkit and draws Chinese text with its font.
 DOWNLOADED = ["07_gradient_descent.ipynb"]
@@ -47,8 +48,16 @@ def test_the_notebooks_extra_pins_what_requirements_pin():
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    return build(tmp_path_factory.mktemp("dist"))
+def site(tmp_path_factory, worker_id) -> Path:
+    """The built site (once per session, tests/site_build.py), which serves
+    the toolkit's wheel, built from this checkout, and every notebook."""
+    return shared_site(tmp_path_factory, worker_id)[1]
+
+
+@pytest.fixture(scope="module")
+def wheel(site) -> Path:
+    (found,) = (site / DOWNLOADS).glob("tf_autodiff_notebooks-*.whl")
+    return found
 
 
 def test_the_wheel_carries_the_toolkit_its_data_and_font_only(wheel):
@@ -59,20 +68,21 @@ def test_the_wheel_carries_the_toolkit_its_data_and_font_only(wheel):
     assert not [n for n in names if n.startswith(("nbtools/", "tests/", "notebooks/"))]
 
 
-def test_a_downloaded_notebook_runs_without_the_checkout(wheel, tmp_path):
+def test_a_downloaded_notebook_runs_without_the_checkout(site, wheel, tmp_path):
     """An empty folder, a fresh virtual environment with the pinned packages
-    but not this repository, the wheel installed with pip, a notebook as
-    the site serves it: nbval finds its stored outputs again."""
+    but not this repository, the wheel from the built site installed with
+    pip, a notebook as the site serves it: nbval finds its stored outputs
+    again."""
     env = tmp_path / "env"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", env], check=True)
     python = env / "bin" / "python"
     # The pinned packages: this environment's site-packages as a plain path
     # (its .pth files, the editable toolkit among them, are not read).
-    site = subprocess.run(
+    purelib = subprocess.run(
         [python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
         capture_output=True, text=True, check=True,
     ).stdout.strip()  # fmt: skip
-    Path(site, "pinned.pth").write_text(sysconfig.get_path("purelib") + "\n")
+    Path(purelib, "pinned.pth").write_text(sysconfig.get_path("purelib") + "\n")
     missing = subprocess.run(
         [python, "-c", "import toolkit"], capture_output=True, text=True, cwd=tmp_path
     )
@@ -84,8 +94,8 @@ def test_a_downloaded_notebook_runs_without_the_checkout(wheel, tmp_path):
     )  # fmt: skip
     folder = tmp_path / "downloads"
     folder.mkdir()
-    for name in DOWNLOADED:
-        shutil.copyfile(ROOT / "notebooks" / name, folder / name)
+    for name in DOWNLOADED:  # the page's download button links _sources/
+        shutil.copyfile(site / "_sources" / name, folder / name)
     shutil.copyfile(ROOT / "tests" / "nbval_sanitize.cfg", folder / "sanitize.cfg")
     run = subprocess.run(
         [python, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--nbval",
