@@ -66,7 +66,7 @@ def test_nbval_fails_a_stale_figure_and_a_cell_that_fails_when_run_again(tmp_pat
     a notebook executed with one legend, then edited to draw another, fails
     under nbval; so does a cell that passes once and raises the second time
     (the second run makes its figures without drawing them). A cell tagged
-    new-processes is not run again: the same code, so tagged, is skipped."""
+    new-processes is not run again: the same assertion, so tagged, passes."""
     code = (
         "import matplotlib.pyplot as plt\n"
         "fig, ax = plt.subplots(figsize=(4, 3))\n"
