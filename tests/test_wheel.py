@@ -21,6 +21,12 @@ from nbtools.site.pages import DOWNLOADS
 DOWNLOADED = ["07_gradient_descent.ipynb"]
 # Two of the quickest notebooks, both with pitfalls (errors shown on purpose).
 PAPERMILL = ["01_gradient_tape.ipynb", "02_watch.ipynb"]
+# `python -m pytest`, without the import that nbtools/lean_imports.py leaves
+# out (about a second of CPU; that environment has no nbtools to import).
+PYTEST_MAIN = (
+    "import sys; sys.modules['rfc3987_syntax'] = None; import pytest; "
+    "sys.exit(pytest.main(sys.argv[1:]))"
+)
 
 
 def _pins(lines) -> dict[str, str]:
@@ -98,7 +104,7 @@ def test_a_downloaded_notebook_runs_without_the_checkout(site, wheel, tmp_path):
         shutil.copyfile(site / "_sources" / name, folder / name)
     shutil.copyfile(ROOT / "tests" / "nbval_sanitize.cfg", folder / "sanitize.cfg")
     run = subprocess.run(
-        [python, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--nbval",
+        [python, "-c", PYTEST_MAIN, "-p", "no:cacheprovider", "-q", "--nbval",
          "--nbval-current-env", "--nbval-sanitize-with", "sanitize.cfg", *DOWNLOADED],
         cwd=folder, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
