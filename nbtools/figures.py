@@ -34,6 +34,8 @@ def _pixels(png: str | bytes) -> np.ndarray:
 
 def difference(stored: str | bytes, fresh: str | bytes) -> str | None:
     """Why two PNGs (base64 text or bytes) differ, or ``None`` if they match."""
+    if stored == fresh:  # the same file: nothing to decode
+        return None
     a, b = _pixels(stored), _pixels(fresh)
     if a.shape != b.shape:
         return f"size {a.shape[1]}×{a.shape[0]} stored, {b.shape[1]}×{b.shape[0]} now"
